@@ -1,0 +1,14 @@
+namespace ExecutionSentinel.Probing;
+
+/// <summary>What a probe saw of one workflow at one moment.</summary>
+public sealed record ClusterObservation
+{
+    /// <summary>
+    /// The tasks whose objects exist now. A task missing here that was seen before is treated as gone:
+    /// finished tasks stay counted, running ones are reported lost.
+    /// </summary>
+    public required IReadOnlyCollection<TaskObservation> Tasks { get; init; }
+
+    /// <summary>The engine's completion signal, or <see langword="null"/> while the engine has not signalled.</summary>
+    public EngineSignal? EngineSignal { get; init; }
+}

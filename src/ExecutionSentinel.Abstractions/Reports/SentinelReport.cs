@@ -1,0 +1,42 @@
+namespace ExecutionSentinel;
+
+/// <summary>
+/// One thing the sentinel has to say about a watched workflow, ready to be shown to a person.
+/// </summary>
+public sealed record SentinelReport
+{
+    private static readonly IReadOnlyDictionary<string, string> NoDetails = new Dictionary<string, string>();
+
+    /// <summary>What the report is about.</summary>
+    public required ReportKind Kind { get; init; }
+
+    /// <summary>How urgent it is.</summary>
+    public required ReportSeverity Severity { get; init; }
+
+    /// <summary>When it was raised (the sentinel's <see cref="TimeProvider"/> time).</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>One plain sentence for a person.</summary>
+    public required string Message { get; init; }
+
+    /// <summary>The name of the detector (or sentinel component) that raised it.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The task it concerns, when it concerns one task.</summary>
+    public string? TaskName { get; init; }
+
+    /// <summary>The task type it concerns, when it concerns one task or one type.</summary>
+    public string? TaskType { get; init; }
+
+    /// <summary>The workflow's task counts when the report was raised.</summary>
+    public ProgressCounts Progress { get; init; }
+
+    /// <summary>Structured facts behind the message (exit codes, durations, thresholds…), keyed by stable names.</summary>
+    public IReadOnlyDictionary<string, string> Details { get; init; } = NoDetails;
+
+    /// <summary>Set on the terminal report only: how the watch ended.</summary>
+    public WatchSummary? Summary { get; init; }
+
+    /// <summary>Whether this report ends the watch.</summary>
+    public bool IsTerminal => Kind.IsTerminal;
+}

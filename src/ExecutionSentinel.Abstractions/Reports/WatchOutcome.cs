@@ -1,0 +1,14 @@
+namespace ExecutionSentinel;
+
+/// <summary>How a watched workflow ended, in the conductor's terms.</summary>
+public enum WatchOutcome
+{
+    /// <summary>The engine signalled exit code 0 and there was no mass failure.</summary>
+    Completed = 0,
+
+    /// <summary>The engine signalled a non-zero exit code, or mass failure was detected.</summary>
+    Failed = 1,
+
+    /// <summary>The engine did not signal before the watch timeout.</summary>
+    TimedOut = 2,
+}

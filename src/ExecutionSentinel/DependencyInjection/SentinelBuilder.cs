@@ -1,0 +1,54 @@
+using ExecutionSentinel.Detection;
+using ExecutionSentinel.Probing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+internal sealed class SentinelBuilder(IServiceCollection services) : ISentinelBuilder
+{
+    public IServiceCollection Services { get; } = services;
+
+    public ISentinelBuilder AddDetector<TDetector>()
+        where TDetector : class, IAnomalyDetector
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAnomalyDetector, TDetector>());
+        return this;
+    }
+
+    public ISentinelBuilder AddDetector(IAnomalyDetector detector)
+    {
+        ArgumentNullException.ThrowIfNull(detector);
+        Services.AddSingleton(detector);
+        return this;
+    }
+
+    public ISentinelBuilder RemoveDetector<TDetector>()
+        where TDetector : class, IAnomalyDetector
+    {
+        for (var i = Services.Count - 1; i >= 0; i--)
+        {
+            var descriptor = Services[i];
+            if (descriptor.ServiceType == typeof(IAnomalyDetector)
+                && (descriptor.ImplementationType == typeof(TDetector) || descriptor.ImplementationInstance is TDetector))
+            {
+                Services.RemoveAt(i);
+            }
+        }
+
+        return this;
+    }
+
+    public ISentinelBuilder UseClusterProbe<TProbe>()
+        where TProbe : class, IClusterProbe
+    {
+        Services.Replace(ServiceDescriptor.Singleton<IClusterProbe, TProbe>());
+        return this;
+    }
+
+    public ISentinelBuilder UseClusterProbe(Func<IServiceProvider, IClusterProbe> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.Replace(ServiceDescriptor.Singleton(factory));
+        return this;
+    }
+}

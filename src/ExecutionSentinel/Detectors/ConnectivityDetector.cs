@@ -1,0 +1,68 @@
+using System.Globalization;
+using ExecutionSentinel.Detection;
+using Microsoft.Extensions.Options;
+
+namespace ExecutionSentinel.Detectors;
+
+/// <summary>
+/// Reports connectivity lost after <see cref="SentinelOptions.ConnectivityFailureThreshold"/> failed observations in a row,
+/// and restored at the next success: one pair per outage.
+/// </summary>
+public sealed class ConnectivityDetector : IAnomalyDetector
+{
+    private readonly IOptionsMonitor<SentinelOptions> _options;
+
+    /// <summary>Creates the detector.</summary>
+    /// <param name="options">The sentinel's options.</param>
+    public ConnectivityDetector(IOptionsMonitor<SentinelOptions> options) => _options = options;
+
+    /// <inheritdoc />
+    public string Name => "connectivity";
+
+    /// <inheritdoc />
+    public IEnumerable<SentinelReport> Detect(DetectionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var state = context.GetState<State>();
+        var observation = context.Observation;
+        if (!observation.Succeeded)
+        {
+            state.OutageStartedAt ??= context.Now;
+            if (!state.Lost && observation.ConsecutiveFailures >= _options.CurrentValue.ConnectivityFailureThreshold)
+            {
+                state.Lost = true;
+                yield return context.Report(
+                    ReportKind.ConnectivityLost,
+                    ReportSeverity.Error,
+                    $"The cluster cannot be observed: {observation.ConsecutiveFailures} attempts in a row failed ({observation.LastError}). Still trying.",
+                    details: new Dictionary<string, string>
+                    {
+                        ["consecutiveFailures"] = observation.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture),
+                        ["error"] = observation.LastError ?? "",
+                    });
+            }
+
+            yield break;
+        }
+
+        if (state.Lost)
+        {
+            var outage = context.Now - (state.OutageStartedAt ?? context.Now);
+            yield return context.Report(
+                ReportKind.ConnectivityRestored,
+                ReportSeverity.Info,
+                $"The cluster can be observed again after {Format.Duration(outage)}.",
+                details: new Dictionary<string, string> { ["outageSeconds"] = Format.Seconds(outage) });
+        }
+
+        state.Lost = false;
+        state.OutageStartedAt = null;
+    }
+
+    private sealed class State
+    {
+        public bool Lost { get; set; }
+
+        public DateTimeOffset? OutageStartedAt { get; set; }
+    }
+}

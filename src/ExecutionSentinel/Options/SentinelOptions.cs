@@ -1,0 +1,41 @@
+namespace ExecutionSentinel;
+
+/// <summary>
+/// How the sentinel watches. Defaults are those of the Python execution-sentinel it replaces.
+/// Bound from the <c>ExecutionSentinel</c> configuration section; validated at start.
+/// </summary>
+public sealed class SentinelOptions
+{
+    /// <summary>The configuration section the options bind from by default.</summary>
+    public const string SectionName = "ExecutionSentinel";
+
+    /// <summary>How often the cluster is observed. Default 10 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a watch waits for the engine's completion signal before it ends as timed out. Default 3600 s.</summary>
+    public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromSeconds(3600);
+
+    /// <summary>A running task is a straggler past this multiple of its expected duration. Default 3.0.</summary>
+    public double StragglerMultiplier { get; set; } = 3.0;
+
+    /// <summary>
+    /// A straggler must also be this far past <see cref="StragglerMultiplier"/> × expected, so that sub-second
+    /// tasks that take a few seconds (normal in heavy-tailed real runs) do not fire. Default 60 s.
+    /// </summary>
+    public TimeSpan StragglerMinimumExcess { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// For tasks with no expected duration, the median runtime of finished tasks of the same type is used
+    /// once this many have finished. Default 3.
+    /// </summary>
+    public int StragglerMinimumSamples { get; set; } = 3;
+
+    /// <summary>Mass failure is reported when failed ÷ total tasks is above this ratio. Default 0.3.</summary>
+    public double MassFailureThreshold { get; set; } = 0.3;
+
+    /// <summary>Whether a mass failure ends the watch (as failed) instead of waiting for the engine. Default false.</summary>
+    public bool StopOnMassFailure { get; set; }
+
+    /// <summary>Connectivity is reported lost after this many observations in a row fail. Default 3.</summary>
+    public int ConnectivityFailureThreshold { get; set; } = 3;
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace ExecutionSentinel;
+
+/// <summary>Checks every option at once and names each bad one by its configuration key.</summary>
+internal sealed class SentinelOptionsValidator : IValidateOptions<SentinelOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SentinelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+
+        RequirePositive(options.PollInterval, nameof(options.PollInterval), failures);
+        RequirePositive(options.WatchTimeout, nameof(options.WatchTimeout), failures);
+        if (!double.IsFinite(options.StragglerMultiplier) || options.StragglerMultiplier < 1)
+        {
+            failures.Add(Describe(nameof(options.StragglerMultiplier), "must be a number of at least 1", options.StragglerMultiplier));
+        }
+
+        if (options.StragglerMinimumExcess < TimeSpan.Zero)
+        {
+            failures.Add(Describe(nameof(options.StragglerMinimumExcess), "must not be negative", options.StragglerMinimumExcess));
+        }
+
+        if (options.StragglerMinimumSamples < 1)
+        {
+            failures.Add(Describe(nameof(options.StragglerMinimumSamples), "must be at least 1", options.StragglerMinimumSamples));
+        }
+
+        if (!double.IsFinite(options.MassFailureThreshold) || options.MassFailureThreshold <= 0 || options.MassFailureThreshold > 1)
+        {
+            failures.Add(Describe(nameof(options.MassFailureThreshold), "must be a ratio above 0 and at most 1", options.MassFailureThreshold));
+        }
+
+        if (options.ConnectivityFailureThreshold < 1)
+        {
+            failures.Add(Describe(nameof(options.ConnectivityFailureThreshold), "must be at least 1", options.ConnectivityFailureThreshold));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void RequirePositive(TimeSpan value, string key, List<string> failures)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add(Describe(key, "must be greater than zero", value));
+        }
+    }
+
+    private static string Describe(string key, string rule, object value) =>
+        string.Create(CultureInfo.InvariantCulture, $"{SentinelOptions.SectionName}:{key} {rule} (was {value}).");
+}

@@ -1,0 +1,101 @@
+using ExecutionSentinel.Detection;
+using ExecutionSentinel.Probing;
+
+namespace ExecutionSentinel.Watching;
+
+/// <summary>
+/// The watch's memory of every task it has seen: turns full observations into changes, keeps finished tasks
+/// counted after their objects are deleted, flags vanished tasks as gone, and keeps the counts incrementally.
+/// </summary>
+internal sealed class TaskLedger
+{
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskObservation> _latest = new(StringComparer.Ordinal);
+    private readonly WorkflowIndex _workflow;
+    private long _generation;
+    private int _completed;
+    private int _failed;
+    private int _running;
+    private int _outsideInventory;
+
+    public TaskLedger(WorkflowIndex workflow) => _workflow = workflow;
+
+    public IReadOnlyDictionary<string, TaskObservation> Tasks => _latest;
+
+    public ProgressCounts Progress => new(_completed, _failed, _running, _workflow.TotalTasks + _outsideInventory);
+
+    /// <summary>Applies one observation and returns what changed, in the order the probe listed the tasks, then vanished ones.</summary>
+    public List<TaskChange> Apply(IReadOnlyCollection<TaskObservation> observed)
+    {
+        var generation = ++_generation;
+        var changes = new List<TaskChange>();
+        foreach (var current in observed)
+        {
+            if (_entries.TryGetValue(current.Name, out var entry))
+            {
+                entry.SeenIn = generation;
+                if (!ReferenceEquals(entry.Observation, current) && !entry.Observation.Equals(current))
+                {
+                    changes.Add(new TaskChange(entry.Observation, current));
+                    Replace(entry, current);
+                }
+            }
+            else
+            {
+                entry = new Entry(current) { SeenIn = generation };
+                _entries.Add(current.Name, entry);
+                if (_workflow.FindSpec(current.Name) is null)
+                {
+                    _outsideInventory++;
+                }
+
+                Count(current, +1);
+                _latest[current.Name] = current;
+                changes.Add(new TaskChange(null, current));
+            }
+        }
+
+        foreach (var entry in _entries.Values)
+        {
+            if (entry.SeenIn != generation && !entry.Observation.IsGone)
+            {
+                var gone = entry.Observation with { IsGone = true };
+                changes.Add(new TaskChange(entry.Observation, gone));
+                Replace(entry, gone);
+            }
+        }
+
+        return changes;
+    }
+
+    private void Replace(Entry entry, TaskObservation current)
+    {
+        Count(entry.Observation, -1);
+        Count(current, +1);
+        entry.Observation = current;
+        _latest[current.Name] = current;
+    }
+
+    private void Count(TaskObservation task, int delta)
+    {
+        switch (task.Phase)
+        {
+            case TaskPhase.Succeeded:
+                _completed += delta;
+                break;
+            case TaskPhase.Failed:
+                _failed += delta;
+                break;
+            case TaskPhase.Running when !task.IsGone:
+                _running += delta;
+                break;
+        }
+    }
+
+    private sealed class Entry(TaskObservation observation)
+    {
+        public TaskObservation Observation { get; set; } = observation;
+
+        public long SeenIn { get; set; }
+    }
+}
