@@ -1,0 +1,35 @@
+namespace ExecutionSentinel.Testing;
+
+/// <summary>How a <see cref="SimulatedCluster"/> runs its trace.</summary>
+public sealed class SimulatedClusterOptions
+{
+    /// <summary>How many tasks run at once. Default 8.</summary>
+    public int ParallelSlots { get; set; } = 8;
+
+    /// <summary>How long a pod stays Pending before it runs (scheduling, image pull). Default 2 s.</summary>
+    public TimeSpan PodStartupDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the Job controller waits before it retries a failed attempt. Default 10 s (Kubernetes' first back-off).</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// When set, a finished task's objects are deleted this long after it finished, as HyperFlow's
+    /// <c>ttlSecondsAfterFinished: 100</c> does. Default: never deleted.
+    /// </summary>
+    public TimeSpan? DeleteFinishedAfter { get; set; }
+
+    /// <summary>How long after the last task finishes the engine writes its signal. Default 5 s.</summary>
+    public TimeSpan EngineSignalDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The exit code the engine signals; default: 0 when every task succeeded, else 1.</summary>
+    public int? EngineExitCode { get; set; }
+
+    /// <summary>Whether the engine signals at all. Default true; a hung or vanished task also keeps it from signalling.</summary>
+    public bool EngineSignals { get; set; } = true;
+
+    /// <summary>The faults to inject.</summary>
+    public IList<SimulatedFault> Faults { get; } = new List<SimulatedFault>();
+
+    /// <summary>How many simulated nodes tasks are spread over (for node names). Default 4.</summary>
+    public int Nodes { get; set; } = 4;
+}

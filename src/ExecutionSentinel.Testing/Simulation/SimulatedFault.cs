@@ -1,0 +1,89 @@
+namespace ExecutionSentinel.Testing;
+
+/// <summary>
+/// A fault to inject into a <see cref="SimulatedCluster"/>. Make one with the static factories, e.g.
+/// <c>SimulatedFault.OomKill("sifting_ID0000009")</c>.
+/// </summary>
+public abstract record SimulatedFault
+{
+    private protected SimulatedFault()
+    {
+    }
+
+    /// <summary>The task's first <paramref name="attempts"/> attempts are OOM-killed (exit 137) halfway through; the next attempt succeeds unless <paramref name="final"/>.</summary>
+    /// <param name="task">The task's name.</param>
+    /// <param name="attempts">How many attempts are killed.</param>
+    /// <param name="final">Whether the task fails for good after the last kill.</param>
+    /// <returns>The fault.</returns>
+    public static OomKillFault OomKill(string task, int attempts = 1, bool final = false) => new(task, attempts, final);
+
+    /// <summary>The task runs its full runtime, then fails with <paramref name="exitCode"/>, with no retry.</summary>
+    /// <param name="task">The task's name.</param>
+    /// <param name="exitCode">The container's exit code.</param>
+    /// <returns>The fault.</returns>
+    public static TaskFailureFault Fail(string task, int exitCode = 1) => new(task, exitCode);
+
+    /// <summary>The task runs for max(<paramref name="factor"/> × its runtime, its runtime + <paramref name="atLeastExtra"/>), then succeeds.</summary>
+    /// <param name="task">The task's name.</param>
+    /// <param name="factor">The runtime multiplier.</param>
+    /// <param name="atLeastExtra">The least extra time, if any.</param>
+    /// <returns>The fault.</returns>
+    public static StragglerFault Straggle(string task, double factor, TimeSpan atLeastExtra = default) => new(task, factor, atLeastExtra);
+
+    /// <summary>The task starts and never finishes.</summary>
+    /// <param name="task">The task's name.</param>
+    /// <returns>The fault.</returns>
+    public static HangFault Hang(string task) => new(task);
+
+    /// <summary>The task's pod is evicted halfway through its first <paramref name="attempts"/> attempts; the Job then retries it.</summary>
+    /// <param name="task">The task's name.</param>
+    /// <param name="attempts">How many attempts are evicted.</param>
+    /// <returns>The fault.</returns>
+    public static EvictionFault Evict(string task, int attempts = 1) => new(task, attempts);
+
+    /// <summary>The task's Job and pod are deleted halfway through its run: it never finishes, and nothing says so.</summary>
+    /// <param name="task">The task's name.</param>
+    /// <returns>The fault.</returns>
+    public static VanishFault Vanish(string task) => new(task);
+
+    /// <summary>Every observation fails from <paramref name="from"/> (after the cluster's start) for <paramref name="duration"/>.</summary>
+    /// <param name="from">When the outage starts, relative to the cluster's start.</param>
+    /// <param name="duration">How long it lasts.</param>
+    /// <returns>The fault.</returns>
+    public static ProbeOutageFault ProbeOutage(TimeSpan from, TimeSpan duration) => new(from, duration);
+}
+
+/// <summary>Attempts of a task are OOM-killed. See <see cref="SimulatedFault.OomKill"/>.</summary>
+/// <param name="Task">The task's name.</param>
+/// <param name="Attempts">How many attempts are killed.</param>
+/// <param name="Final">Whether the task fails for good after the last kill.</param>
+public sealed record OomKillFault(string Task, int Attempts, bool Final) : SimulatedFault;
+
+/// <summary>A task fails. See <see cref="SimulatedFault.Fail"/>.</summary>
+/// <param name="Task">The task's name.</param>
+/// <param name="ExitCode">The container's exit code.</param>
+public sealed record TaskFailureFault(string Task, int ExitCode) : SimulatedFault;
+
+/// <summary>A task runs far longer than in the trace. See <see cref="SimulatedFault.Straggle"/>.</summary>
+/// <param name="Task">The task's name.</param>
+/// <param name="Factor">The runtime multiplier.</param>
+/// <param name="AtLeastExtra">The least extra time.</param>
+public sealed record StragglerFault(string Task, double Factor, TimeSpan AtLeastExtra) : SimulatedFault;
+
+/// <summary>A task never finishes. See <see cref="SimulatedFault.Hang"/>.</summary>
+/// <param name="Task">The task's name.</param>
+public sealed record HangFault(string Task) : SimulatedFault;
+
+/// <summary>Attempts of a task are evicted. See <see cref="SimulatedFault.Evict"/>.</summary>
+/// <param name="Task">The task's name.</param>
+/// <param name="Attempts">How many attempts are evicted.</param>
+public sealed record EvictionFault(string Task, int Attempts) : SimulatedFault;
+
+/// <summary>A running task's objects vanish. See <see cref="SimulatedFault.Vanish"/>.</summary>
+/// <param name="Task">The task's name.</param>
+public sealed record VanishFault(string Task) : SimulatedFault;
+
+/// <summary>The cluster cannot be observed for a while. See <see cref="SimulatedFault.ProbeOutage"/>.</summary>
+/// <param name="From">When the outage starts, relative to the cluster's start.</param>
+/// <param name="Duration">How long it lasts.</param>
+public sealed record ProbeOutageFault(TimeSpan From, TimeSpan Duration) : SimulatedFault;
