@@ -1,0 +1,136 @@
+using ExecutionSentinel.Detection;
+using ExecutionSentinel.Detectors;
+using ExecutionSentinel.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ExecutionSentinel.Tests.DependencyInjection;
+
+public sealed class AddExecutionSentinelTests
+{
+    [Fact]
+    public void Defaults_are_those_of_the_Python_sentinel()
+    {
+        using var provider = new ServiceCollection().AddExecutionSentinel().Services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<SentinelOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(10), options.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(3600), options.WatchTimeout);
+        Assert.Equal(3.0, options.StragglerMultiplier);
+        Assert.Equal(0.3, options.MassFailureThreshold);
+        Assert.Equal(3, options.ConnectivityFailureThreshold);
+        Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
+    }
+
+    [Fact]
+    public void Calling_it_twice_registers_the_built_in_detectors_once()
+    {
+        var services = new ServiceCollection();
+        services.AddExecutionSentinel();
+        services.AddExecutionSentinel();
+        using var provider = services.BuildServiceProvider();
+
+        var detectors = provider.GetServices<IAnomalyDetector>().ToList();
+
+        Assert.Equal(8, detectors.Count);
+        Assert.Equal(detectors.Count, detectors.Select(d => d.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void Custom_detectors_are_added_and_built_in_ones_can_be_removed()
+    {
+        using var provider = new ServiceCollection()
+            .AddExecutionSentinel()
+            .AddDetector<QuietDetector>()
+            .AddDetector<QuietDetector>()
+            .RemoveDetector<StragglerDetector>()
+            .Services.BuildServiceProvider();
+
+        var names = provider.GetServices<IAnomalyDetector>().Select(d => d.Name).ToList();
+
+        Assert.Single(names, n => n == "quiet");
+        Assert.DoesNotContain("straggler", names);
+    }
+
+    [Fact]
+    public void Without_a_probe_resolving_the_sentinel_says_how_to_choose_one()
+    {
+        using var provider = new ServiceCollection().AddExecutionSentinel().Services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ISentinel>());
+
+        Assert.Contains("UseClusterProbe", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_bind_from_a_configuration_section()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ExecutionSentinel:PollInterval"] = "00:00:05",
+            ["ExecutionSentinel:StragglerMultiplier"] = "4.5",
+            ["ExecutionSentinel:ConnectivityFailureThreshold"] = "5",
+        }).Build();
+        using var provider = new ServiceCollection()
+            .AddExecutionSentinel(configuration.GetSection(SentinelOptions.SectionName))
+            .Services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<SentinelOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(5), options.PollInterval);
+        Assert.Equal(4.5, options.StragglerMultiplier);
+        Assert.Equal(5, options.ConnectivityFailureThreshold);
+    }
+
+    [Fact]
+    public void Invalid_options_fail_at_start_naming_every_bad_key()
+    {
+        using var provider = new ServiceCollection()
+            .AddExecutionSentinel(o =>
+            {
+                o.PollInterval = TimeSpan.Zero;
+                o.WatchTimeout = TimeSpan.FromSeconds(-1);
+                o.StragglerMultiplier = double.NaN;
+                o.StragglerMinimumExcess = TimeSpan.FromSeconds(-1);
+                o.StragglerMinimumSamples = 0;
+                o.MassFailureThreshold = 1.5;
+                o.ConnectivityFailureThreshold = 0;
+            })
+            .Services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        var failures = error.Failures.ToList();
+        Assert.Equal(7, failures.Count);
+        foreach (var key in new[] { "PollInterval", "WatchTimeout", "StragglerMultiplier", "StragglerMinimumExcess", "StragglerMinimumSamples", "MassFailureThreshold", "ConnectivityFailureThreshold" })
+        {
+            Assert.Contains(failures, f => f.StartsWith($"ExecutionSentinel:{key} ", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Invalid_options_also_stop_a_watch_at_the_call()
+    {
+        var time = new FakeTimeProvider();
+        var cluster = new SimulatedCluster(WorkflowTrace.LoadBundled(), time);
+        using var provider = new ServiceCollection()
+            .AddSingleton<TimeProvider>(time)
+            .AddExecutionSentinel(o => o.MassFailureThreshold = 0)
+            .UseSimulatedCluster(cluster)
+            .Services.BuildServiceProvider();
+
+        var sentinel = provider.GetRequiredService<ISentinel>();
+
+        Assert.Throws<OptionsValidationException>(() => sentinel.WatchAsync(cluster.CreateContext()));
+    }
+
+    private sealed class QuietDetector : IAnomalyDetector
+    {
+        public string Name => "quiet";
+
+        public IEnumerable<SentinelReport> Detect(DetectionContext context) => [];
+    }
+}
