@@ -1,0 +1,130 @@
+using System.CommandLine;
+using ExecutionSentinel.Cli.Output;
+using ExecutionSentinel.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExecutionSentinel.Cli.Commands;
+
+/// <summary>
+/// <c>demo</c>: the embedded default. Replays a bundled real trace through the simulated cluster at accelerated
+/// time, with injected faults, and prints the report stream and the summary.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var trace = new Option<string>("--trace")
+        {
+            Description = $"A bundled trace ({string.Join(", ", WorkflowTrace.BundledNames)}) or the path of a trace file.",
+            DefaultValueFactory = _ => WorkflowTrace.DefaultBundledName,
+        };
+        var speed = new Option<double>("--speed")
+        {
+            Description = "Simulated seconds per real second.",
+            DefaultValueFactory = _ => 100,
+        };
+        var faults = new Option<string[]>("--faults")
+        {
+            Description = $"Faults to inject, comma-separated: {string.Join(", ", DemoFaults.Names)}; 'none' for a healthy run.",
+            DefaultValueFactory = _ => DemoFaults.Default,
+            CustomParser = r => r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+        };
+        var slots = new Option<int>("--slots")
+        {
+            Description = "Tasks the simulated cluster runs at once.",
+            DefaultValueFactory = _ => 8,
+        };
+        var timeout = new Option<double>("--timeout")
+        {
+            Description = "Watch timeout in (simulated) seconds.",
+            DefaultValueFactory = _ => 3600,
+        };
+
+        var command = new Command("demo", "Replay a real workflow trace on a simulated cluster, with injected faults, and watch it.")
+        {
+            trace, speed, faults, slots, timeout,
+        };
+        command.SetAction((result, cancellationToken) => RunAsync(
+            result.GetValue(trace)!,
+            result.GetValue(speed),
+            result.GetValue(faults) ?? [],
+            result.GetValue(slots),
+            result.GetValue(timeout),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string traceName, double speed, string[] faultNames, int slots, double timeoutSeconds, CancellationToken cancellationToken)
+    {
+        WorkflowTrace trace;
+        List<SimulatedFault> faults;
+        try
+        {
+            if (speed <= 0 || !double.IsFinite(speed))
+            {
+                throw new ArgumentException($"--speed must be a positive number (was {speed}).");
+            }
+
+            trace = WorkflowTrace.BundledNames.Contains(traceName) ? WorkflowTrace.LoadBundled(traceName) : WorkflowTrace.Load(traceName);
+            faults = faultNames is ["none"] ? [] : DemoFaults.For(trace, faultNames);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"execution-sentinel: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UsageError;
+        }
+
+        var time = new AcceleratedTimeProvider(speed);
+        var clusterOptions = new SimulatedClusterOptions { ParallelSlots = slots, DeleteFinishedAfter = TimeSpan.FromSeconds(100) };
+        foreach (var fault in faults)
+        {
+            clusterOptions.Faults.Add(fault);
+        }
+
+        var cluster = new SimulatedCluster(trace, time, clusterOptions);
+        var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(time)
+            .AddExecutionSentinel(o => o.WatchTimeout = TimeSpan.FromSeconds(timeoutSeconds))
+            .UseSimulatedCluster(cluster)
+            .Services;
+        await using var provider = services.BuildServiceProvider();
+        var sentinel = provider.GetRequiredService<ISentinel>();
+
+        Console.WriteLine($"Replaying trace '{trace.Name}' ({trace.Tasks.Count} tasks, {trace.Application}) at {speed}x on {slots} slots.");
+        Console.WriteLine(faults.Count == 0 ? "No faults injected." : "Injected faults: " + string.Join("; ", faults.Select(Describe)));
+        Console.WriteLine();
+
+        var writer = new PlainReportWriter(Console.Out, time.GetUtcNow());
+        try
+        {
+            await foreach (var report in sentinel.WatchAsync(cluster.CreateContext(), cancellationToken).ConfigureAwait(false))
+            {
+                writer.Write(report);
+                if (report.Summary is { } summary)
+                {
+                    writer.WriteSummary(summary);
+                    return ExitCodes.For(summary);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Console.WriteLine("Interrupted.");
+            return 130;
+        }
+
+        return ExitCodes.TimedOut;
+    }
+
+    private static string Describe(SimulatedFault fault) => fault switch
+    {
+        OomKillFault f => $"OOM kill of {f.Task}",
+        StragglerFault f => $"{f.Task} runs {f.Factor}x longer",
+        EvictionFault f => $"eviction of {f.Task}",
+        TaskFailureFault f => $"{f.Task} fails",
+        HangFault f => $"{f.Task} hangs",
+        VanishFault f => $"{f.Task} vanishes",
+        ProbeOutageFault f => $"API outage of {f.Duration.TotalSeconds} s at +{f.From.TotalSeconds} s",
+        _ => fault.ToString(),
+    };
+}
