@@ -102,16 +102,7 @@ public sealed class SimulatedCluster : IClusterProbe
         for (var i = 0; i < options.Faults.Count; i++)
         {
             var fault = options.Faults[i];
-            var task = fault switch
-            {
-                OomKillFault f => f.Task,
-                TaskFailureFault f => f.Task,
-                StragglerFault f => f.Task,
-                HangFault f => f.Task,
-                EvictionFault f => f.Task,
-                VanishFault f => f.Task,
-                _ => null,
-            };
+            var task = fault.TargetTask;
             if (task is not null && !names.Contains(task))
             {
                 problems.Add($"Faults[{i}] ({fault.GetType().Name}) names task '{task}', which trace '{trace.Name}' does not have.");

@@ -10,6 +10,18 @@ public abstract record SimulatedFault
     {
     }
 
+    /// <summary>The task the fault is aimed at, or <see langword="null"/> for cluster-wide faults.</summary>
+    internal string? TargetTask => this switch
+    {
+        OomKillFault f => f.Task,
+        TaskFailureFault f => f.Task,
+        StragglerFault f => f.Task,
+        HangFault f => f.Task,
+        EvictionFault f => f.Task,
+        VanishFault f => f.Task,
+        _ => null,
+    };
+
     /// <summary>The task's first <paramref name="attempts"/> attempts are OOM-killed (exit 137) halfway through; the next attempt succeeds unless <paramref name="final"/>.</summary>
     /// <param name="task">The task's name.</param>
     /// <param name="attempts">How many attempts are killed.</param>

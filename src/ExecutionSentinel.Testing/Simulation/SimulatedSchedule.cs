@@ -8,7 +8,7 @@ internal static class SimulatedSchedule
 {
     public static Dictionary<string, SimulatedTaskTimeline> Build(WorkflowTrace trace, SimulatedClusterOptions options, DateTimeOffset start)
     {
-        var faults = options.Faults.ToLookup(FaultTask, StringComparer.Ordinal);
+        var faults = options.Faults.Where(f => f.TargetTask is not null).ToLookup(f => f.TargetTask!, StringComparer.Ordinal);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < trace.Tasks.Count; i++)
         {
@@ -145,15 +145,4 @@ internal static class SimulatedSchedule
 
         return (attempts, null);
     }
-
-    private static string FaultTask(SimulatedFault fault) => fault switch
-    {
-        OomKillFault f => f.Task,
-        TaskFailureFault f => f.Task,
-        StragglerFault f => f.Task,
-        HangFault f => f.Task,
-        EvictionFault f => f.Task,
-        VanishFault f => f.Task,
-        _ => "",
-    };
 }
