@@ -1,0 +1,32 @@
+namespace ExecutionSentinel.Kubernetes.Mapping;
+
+/// <summary>What the probe keeps of one task Job.</summary>
+internal sealed record JobFacts
+{
+    public required string Name { get; init; }
+
+    public string? Uid { get; init; }
+
+    public string? TaskTypeLabel { get; init; }
+
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    public int Failed { get; init; }
+
+    public int Succeeded { get; init; }
+
+    public int Active { get; init; }
+
+    /// <summary>Whether the Job reached its terminal <c>Complete</c> (or <c>SuccessCriteriaMet</c>) condition.</summary>
+    public bool IsComplete { get; init; }
+
+    /// <summary>The reason of the terminal <c>Failed</c> condition (<c>BackoffLimitExceeded</c>…), if the Job failed.</summary>
+    public string? FailedReason { get; init; }
+
+    /// <summary>The reason of <c>FailureTarget</c>: since Kubernetes 1.31 the earliest sign that the Job will fail.</summary>
+    public string? FailureTarget { get; init; }
+
+    public bool IsTerminating { get; init; }
+}

@@ -1,0 +1,120 @@
+using ExecutionSentinel.Probing;
+using k8s.Models;
+
+namespace ExecutionSentinel.Kubernetes.Mapping;
+
+/// <summary>Projects a real <see cref="V1Pod"/> onto <see cref="PodFacts"/>.</summary>
+internal static class PodProjection
+{
+    private const string JobNameLabel = "job-name";
+    private const string BatchJobNameLabel = "batch.kubernetes.io/job-name";
+    private const string HyperFlowExecutor = "hflow-job-execute";
+
+    public static PodFacts Project(V1Pod pod, string? taskTypeLabel = null)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var metadata = pod.Metadata;
+        var status = pod.Status;
+        var labels = metadata?.Labels;
+        var containers = status?.ContainerStatuses ?? [];
+        var initContainers = status?.InitContainerStatuses ?? [];
+
+        // A failed init container ends the pod before the main container runs: look at it first.
+        var termination = FirstFailure(initContainers, s => s.State?.Terminated) ?? MainTermination(containers);
+        var podReason = status?.Reason;
+        if (termination is null && IsPodLevelEnd(podReason))
+        {
+            termination = (podReason, null);
+        }
+
+        return new PodFacts
+        {
+            Name = metadata?.Name ?? "",
+            Uid = metadata?.Uid,
+            JobName = Label(labels, BatchJobNameLabel) ?? Label(labels, JobNameLabel),
+            TaskTypeLabel = taskTypeLabel is null ? null : Label(labels, taskTypeLabel),
+            TaskId = TaskIdFromCommand(pod.Spec?.Containers),
+            Phase = Phase(status?.Phase),
+            CreatedAt = KubernetesTime.Utc(metadata?.CreationTimestamp),
+            StartedAt = KubernetesTime.Utc(containers.Select(c => c.State?.Running?.StartedAt ?? c.State?.Terminated?.StartedAt).FirstOrDefault(t => t is not null) ?? status?.StartTime),
+            FinishedAt = KubernetesTime.Utc(containers.Select(c => c.State?.Terminated?.FinishedAt).FirstOrDefault(t => t is not null)),
+            Termination = termination,
+            LastTermination = FirstFailure(containers, s => s.LastState?.Terminated) ?? FirstFailure(initContainers, s => s.LastState?.Terminated),
+            Restarts = containers.Sum(c => c.RestartCount) + initContainers.Sum(c => c.RestartCount),
+            WaitingReason = initContainers.Concat(containers).Select(c => c.State?.Waiting?.Reason).FirstOrDefault(r => !string.IsNullOrEmpty(r) && r != "PodInitializing" && r != "ContainerCreating"),
+            PodReason = podReason,
+            SchedulingFailure = Condition(status, "PodScheduled") is { Status: "False" } scheduled ? scheduled.Reason ?? "Unschedulable" : null,
+            DisruptionReason = Condition(status, "DisruptionTarget") is { Status: "True" } disruption ? disruption.Reason ?? "DisruptionTarget" : null,
+            NodeName = pod.Spec?.NodeName,
+            IsTerminating = metadata?.DeletionTimestamp is not null,
+        };
+    }
+
+    /// <summary>HyperFlow runs <c>hflow-job-execute &lt;taskId&gt; …</c>; the token after it identifies the task.</summary>
+    public static string? TaskIdFromCommand(IList<V1Container>? containers)
+    {
+        foreach (var container in containers ?? [])
+        {
+            var words = (container.Command ?? []).Concat(container.Args ?? [])
+                .SelectMany(part => part.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+                .ToList();
+            var at = words.FindIndex(w => w.EndsWith(HyperFlowExecutor, StringComparison.Ordinal));
+            if (at >= 0 && at + 1 < words.Count)
+            {
+                return words[at + 1].Trim('"', '\'', ';');
+            }
+        }
+
+        return null;
+    }
+
+    private static TaskPhase Phase(string? phase) => phase switch
+    {
+        "Running" => TaskPhase.Running,
+        "Succeeded" => TaskPhase.Succeeded,
+        "Failed" => TaskPhase.Failed,
+        _ => TaskPhase.Pending,
+    };
+
+    private static (string? Reason, int? ExitCode)? MainTermination(IList<V1ContainerStatus> containers)
+    {
+        (string? Reason, int? ExitCode)? success = null;
+        foreach (var container in containers)
+        {
+            if (container.State?.Terminated is { } terminated)
+            {
+                if (IsFailure(terminated))
+                {
+                    return (terminated.Reason, terminated.ExitCode);
+                }
+
+                success ??= (terminated.Reason ?? "Completed", terminated.ExitCode);
+            }
+        }
+
+        return success;
+    }
+
+    private static (string? Reason, int? ExitCode)? FirstFailure(IList<V1ContainerStatus> containers, Func<V1ContainerStatus, V1ContainerStateTerminated?> state)
+    {
+        foreach (var container in containers)
+        {
+            if (state(container) is { } terminated && IsFailure(terminated))
+            {
+                return (terminated.Reason, terminated.ExitCode);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsFailure(V1ContainerStateTerminated terminated) =>
+        terminated.ExitCode != 0 || (terminated.Reason is { } reason && !reason.Equals("Completed", StringComparison.OrdinalIgnoreCase));
+
+    private static bool IsPodLevelEnd(string? reason) => reason is "Evicted" or "DeadlineExceeded" or "NodeLost" or "UnexpectedAdmissionError" or "Shutdown" or "Terminated";
+
+    private static V1PodCondition? Condition(V1PodStatus? status, string type) => status?.Conditions?.FirstOrDefault(c => c.Type == type);
+
+    private static string? Label(IDictionary<string, string>? labels, string key) =>
+        labels is not null && labels.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+}
