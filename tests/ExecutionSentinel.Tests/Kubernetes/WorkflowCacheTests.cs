@@ -1,0 +1,100 @@
+using ExecutionSentinel.Kubernetes.Mapping;
+using ExecutionSentinel.Probing;
+using k8s;
+using k8s.Models;
+
+namespace ExecutionSentinel.Tests.Kubernetes;
+
+public sealed class WorkflowCacheTests
+{
+    private static readonly MonitoringContext Context = new()
+    {
+        Namespace = "wf",
+        EnginePodName = "hyperflow-engine-0",
+        TaskInventory =
+        [
+            new TaskSpec { Name = "individuals-0", TaskType = "individuals", DagOrder = 0 },
+            new TaskSpec { Name = "individuals-1", TaskType = "individuals", DagOrder = 0 },
+            new TaskSpec { Name = "mutation_overlap-0", TaskType = "mutation_overlap", DagOrder = 3 },
+        ],
+    };
+
+    private static V1Job Job(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Uid = name + "-uid", CreationTimestamp = new DateTime(2026, 11, 26, 8, 0, 0, DateTimeKind.Utc) },
+        Status = new V1JobStatus { Active = 1 },
+    };
+
+    private static V1Pod Pod(string name, string job, string phase, V1ContainerState? state = null, int minute = 0) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = name,
+            CreationTimestamp = new DateTime(2026, 11, 26, 8, minute, 0, DateTimeKind.Utc),
+            Labels = new Dictionary<string, string> { ["app"] = "hyperflow", ["job-name"] = job },
+        },
+        Status = new V1PodStatus
+        {
+            Phase = phase,
+            ContainerStatuses = state is null ? null : [new V1ContainerStatus { Name = "test", Image = "hf", ImageID = "", Ready = false, RestartCount = 0, State = state }],
+        },
+    };
+
+    [Fact]
+    public void Jobs_and_pods_become_inventory_tasks_with_every_attempt_on_record()
+    {
+        var cache = new WorkflowCache(Context);
+        cache.Apply(WatchEventType.Added, Job("jobk3x9q-individuals-1-1"));
+        cache.Apply(WatchEventType.Added, Pod("jobk3x9q-individuals-1-1-aaaaa", "jobk3x9q-individuals-1-1", "Running"));
+        cache.Apply(WatchEventType.Modified, Pod("jobk3x9q-individuals-1-1-aaaaa", "jobk3x9q-individuals-1-1", "Failed",
+            new V1ContainerState { Terminated = new V1ContainerStateTerminated { Reason = "OOMKilled", ExitCode = 137 } }));
+        cache.Apply(WatchEventType.Added, Pod("jobk3x9q-individuals-1-1-bbbbb", "jobk3x9q-individuals-1-1", "Running", minute: 1));
+        cache.Apply(WatchEventType.Added, Job("jobzz9-mutation-overlap-7-1"));
+
+        var tasks = cache.Snapshot().ToDictionary(t => t.Name);
+
+        var individuals = tasks["individuals-0"];
+        Assert.Equal("individuals", individuals.TaskType);
+        Assert.Equal(TaskPhase.Running, individuals.Phase);
+        Assert.Equal(2, individuals.Attempt);
+        Assert.True(Assert.Single(individuals.Terminations).IsOomKilled);
+        Assert.Equal("mutation_overlap", tasks["mutation_overlap-0"].TaskType);
+        Assert.Equal(TaskPhase.Pending, tasks["mutation_overlap-0"].Phase);
+    }
+
+    [Fact]
+    public void Other_jobs_and_pods_are_ignored_and_unchanged_tasks_keep_their_instance()
+    {
+        var cache = new WorkflowCache(Context);
+        cache.Apply(WatchEventType.Added, Job("tabix-extract"));
+        cache.Apply(WatchEventType.Added, new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "hyperflow-engine-0", Labels = new Dictionary<string, string> { ["app"] = "hyperflow", ["component"] = "hyperflow-engine" } },
+            Status = new V1PodStatus { Phase = "Running" },
+        });
+        cache.Apply(WatchEventType.Added, Job("jobq-individuals-2-1"));
+        var first = cache.Snapshot().Single();
+        cache.Apply(WatchEventType.Added, Job("jobr-individuals-3-1"));
+
+        var second = cache.Snapshot();
+
+        Assert.Equal(2, second.Count);
+        Assert.Contains(first, second);
+        Assert.Same(first, second.Single(t => t.Name == first.Name));
+    }
+
+    [Fact]
+    public void A_task_whose_job_and_pods_are_deleted_leaves_the_snapshot()
+    {
+        var cache = new WorkflowCache(Context);
+        cache.Apply(WatchEventType.Added, Job("jobq-individuals-2-1"));
+        cache.Apply(WatchEventType.Added, Pod("jobq-individuals-2-1-aaaaa", "jobq-individuals-2-1", "Succeeded"));
+        Assert.Single(cache.Snapshot());
+
+        cache.Apply(WatchEventType.Deleted, Pod("jobq-individuals-2-1-aaaaa", "jobq-individuals-2-1", "Succeeded"));
+        Assert.Single(cache.Snapshot());
+        cache.Apply(WatchEventType.Deleted, Job("jobq-individuals-2-1"));
+
+        Assert.Empty(cache.Snapshot());
+    }
+}
