@@ -36,6 +36,21 @@ public readonly record struct ReportKind(string Name)
     /// <summary>A task's objects vanished while it was still running: nothing will report its end.</summary>
     public static ReportKind TaskLost { get; } = new("task-lost");
 
+    /// <summary>A task has been pending (unschedulable, or not started) for longer than allowed.</summary>
+    public static ReportKind PendingTooLong { get; } = new("pending-too-long");
+
+    /// <summary>A task's image cannot be pulled (<c>ImagePullBackOff</c>, <c>ErrImagePull</c>, <c>InvalidImageName</c>).</summary>
+    public static ReportKind ImagePullError { get; } = new("image-pull-error");
+
+    /// <summary>A task's container cannot be created from its configuration (<c>CreateContainerConfigError</c>…).</summary>
+    public static ReportKind ConfigurationError { get; } = new("configuration-error");
+
+    /// <summary>A task's container keeps crashing (<c>CrashLoopBackOff</c>).</summary>
+    public static ReportKind CrashLoop { get; } = new("crash-loop");
+
+    /// <summary>A task's Job reached <c>FailureTarget</c>: it will fail, before Kubernetes says so terminally.</summary>
+    public static ReportKind JobFailureTarget { get; } = new("job-failure-target");
+
     /// <summary>Several observations of the cluster in a row failed.</summary>
     public static ReportKind ConnectivityLost { get; } = new("connectivity-lost");
 

@@ -65,6 +65,8 @@ public static class SentinelServiceCollectionExtensions
                 .AddDetector<TaskFailureDetector>()
                 .AddDetector<OomKillDetector>()
                 .AddDetector<TaskLostDetector>()
+                .AddDetector<PendingTooLongDetector>()
+                .AddDetector<ContainerTroubleDetector>()
                 .AddDetector<StragglerDetector>()
                 .AddDetector<MassFailureDetector>()
                 .AddDetector<ConnectivityDetector>();

@@ -36,6 +36,9 @@ public sealed class SentinelOptions
     /// <summary>Whether a mass failure ends the watch (as failed) instead of waiting for the engine. Default false.</summary>
     public bool StopOnMassFailure { get; set; }
 
+    /// <summary>A task pending (unschedulable, pulling images, waiting for a node) longer than this is reported. Default 5 min.</summary>
+    public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Connectivity is reported lost after this many observations in a row fail. Default 3.</summary>
     public int ConnectivityFailureThreshold { get; set; } = 3;
 }

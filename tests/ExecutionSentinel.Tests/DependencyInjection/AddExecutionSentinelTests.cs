@@ -35,7 +35,7 @@ public sealed class AddExecutionSentinelTests
 
         var detectors = provider.GetServices<IAnomalyDetector>().ToList();
 
-        Assert.Equal(8, detectors.Count);
+        Assert.Equal(10, detectors.Count);
         Assert.Equal(detectors.Count, detectors.Select(d => d.Name).Distinct().Count());
     }
 
@@ -93,6 +93,7 @@ public sealed class AddExecutionSentinelTests
             {
                 o.PollInterval = TimeSpan.Zero;
                 o.WatchTimeout = TimeSpan.FromSeconds(-1);
+                o.PendingTimeout = TimeSpan.Zero;
                 o.StragglerMultiplier = double.NaN;
                 o.StragglerMinimumExcess = TimeSpan.FromSeconds(-1);
                 o.StragglerMinimumSamples = 0;
@@ -104,8 +105,8 @@ public sealed class AddExecutionSentinelTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         var failures = error.Failures.ToList();
-        Assert.Equal(7, failures.Count);
-        foreach (var key in new[] { "PollInterval", "WatchTimeout", "StragglerMultiplier", "StragglerMinimumExcess", "StragglerMinimumSamples", "MassFailureThreshold", "ConnectivityFailureThreshold" })
+        Assert.Equal(8, failures.Count);
+        foreach (var key in new[] { "PollInterval", "WatchTimeout", "PendingTimeout", "StragglerMultiplier", "StragglerMinimumExcess", "StragglerMinimumSamples", "MassFailureThreshold", "ConnectivityFailureThreshold" })
         {
             Assert.Contains(failures, f => f.StartsWith($"ExecutionSentinel:{key} ", StringComparison.Ordinal));
         }

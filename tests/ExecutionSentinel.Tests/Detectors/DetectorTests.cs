@@ -261,3 +261,52 @@ public sealed class TaskFailureAndLossDetectorTests
         Assert.Equal(1, bench.Detection.Progress.Completed);
     }
 }
+
+public sealed class PendingAndContainerTroubleDetectorTests
+{
+    [Fact]
+    public void An_unschedulable_task_is_reported_once_after_the_pending_timeout()
+    {
+        var bench = new DetectorBench(new PendingTooLongDetector(Options()), Context(Spec("a", "x"), Spec("b", "x")));
+        var created = bench.Time.GetUtcNow();
+        var stuck = Task("a", "x", TaskPhase.Pending) with { CreatedAt = created, SchedulingFailure = "Unschedulable" };
+        var briefly = Task("b", "x", TaskPhase.Pending) with { CreatedAt = created };
+
+        Assert.Empty(bench.Tick(TimeSpan.FromMinutes(5), stuck, briefly));
+        Assert.Empty(bench.Tick(TimeSpan.Zero, stuck, Task("b", "x", TaskPhase.Running, created)));
+        var report = Assert.Single(bench.Tick(TimeSpan.FromSeconds(10), stuck, Task("b", "x", TaskPhase.Running, created)));
+        Assert.Empty(bench.Tick(TimeSpan.FromMinutes(10), stuck, Task("b", "x", TaskPhase.Running, created)));
+
+        Assert.Equal((ReportKind.PendingTooLong, "a"), (report.Kind, report.TaskName));
+        Assert.Contains("Unschedulable", report.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ImagePullBackOff", "image-pull-error")]
+    [InlineData("ErrImagePull", "image-pull-error")]
+    [InlineData("CreateContainerConfigError", "configuration-error")]
+    [InlineData("CrashLoopBackOff", "crash-loop")]
+    public void Waiting_reasons_that_will_not_fix_themselves_are_reported_once(string reason, string kind)
+    {
+        var bench = new DetectorBench(new ContainerTroubleDetector(), Context(Spec("a", "x")));
+        var waiting = Task("a", "x", TaskPhase.Pending) with { WaitingReason = reason };
+
+        var first = bench.Tick(TimeSpan.Zero, waiting);
+        var again = bench.Tick(TimeSpan.FromSeconds(10), waiting with { NodeName = "node-2" });
+
+        Assert.Equal(kind, Assert.Single(first).Kind.Name);
+        Assert.Empty(again);
+    }
+
+    [Fact]
+    public void A_job_failure_target_is_reported_once_and_ordinary_waiting_is_not()
+    {
+        var bench = new DetectorBench(new ContainerTroubleDetector(), Context(Spec("a", "x")));
+
+        var creating = bench.Tick(TimeSpan.Zero, Task("a", "x", TaskPhase.Pending) with { WaitingReason = "ContainerCreating" });
+        var target = bench.Tick(TimeSpan.FromSeconds(10), Task("a", "x", TaskPhase.Failed) with { JobFailureTarget = "BackoffLimitExceeded" });
+
+        Assert.Empty(creating);
+        Assert.Equal(ReportKind.JobFailureTarget, Assert.Single(target).Kind);
+    }
+}

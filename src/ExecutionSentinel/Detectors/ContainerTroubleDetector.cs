@@ -1,0 +1,54 @@
+using ExecutionSentinel.Detection;
+
+namespace ExecutionSentinel.Detectors;
+
+/// <summary>
+/// Reports containers stuck waiting for a reason that will not fix itself (image pull and configuration errors,
+/// crash loops) and Jobs that reached <c>FailureTarget</c>: once per task, reason and attempt.
+/// kube-state-metrics' rules wait 15 minutes to an hour for these.
+/// </summary>
+public sealed class ContainerTroubleDetector : IAnomalyDetector
+{
+    /// <inheritdoc />
+    public string Name => "container-trouble";
+
+    /// <inheritdoc />
+    public IEnumerable<SentinelReport> Detect(DetectionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var seen = context.GetState<Seen>();
+        foreach (var change in context.Changes)
+        {
+            var task = change.Current;
+            if (task.WaitingReason is { } waiting && Classify(waiting) is { } trouble && seen.Add((task.Name, waiting, task.Attempt)))
+            {
+                yield return context.Report(
+                    trouble.Kind,
+                    ReportSeverity.Error,
+                    $"Task '{task.Name}' ({task.TaskType}) {trouble.Text} ({waiting}).",
+                    task,
+                    new Dictionary<string, string> { ["reason"] = waiting });
+            }
+
+            if (task.JobFailureTarget is { } target && seen.Add((task.Name, "FailureTarget", 0)))
+            {
+                yield return context.Report(
+                    ReportKind.JobFailureTarget,
+                    ReportSeverity.Error,
+                    $"The Job of task '{task.Name}' ({task.TaskType}) will fail ({target}); Kubernetes marks it failed once its pods terminate.",
+                    task,
+                    new Dictionary<string, string> { ["reason"] = target });
+            }
+        }
+    }
+
+    private static (ReportKind Kind, string Text)? Classify(string reason) => reason switch
+    {
+        "ImagePullBackOff" or "ErrImagePull" or "InvalidImageName" or "ErrImageNeverPull" => (ReportKind.ImagePullError, "cannot pull its image"),
+        "CreateContainerConfigError" or "CreateContainerError" or "RunContainerError" => (ReportKind.ConfigurationError, "cannot start its container"),
+        "CrashLoopBackOff" => (ReportKind.CrashLoop, "keeps crashing"),
+        _ => null,
+    };
+
+    private sealed class Seen : HashSet<(string Task, string Reason, int Attempt)>;
+}
