@@ -39,6 +39,9 @@ public sealed class SimulatedCluster : IClusterProbe
         EngineExitCode = _options.EngineExitCode ?? (_timelines.Count == trace.Tasks.Count && _timelines.Values.All(t => t.Succeeded) ? 0 : 1);
     }
 
+    /// <summary>The options the replay was planned with.</summary>
+    internal SimulatedClusterOptions Options => _options;
+
     /// <summary>The trace being replayed.</summary>
     public WorkflowTrace Trace { get; }
 
@@ -191,7 +194,8 @@ public sealed class SimulatedCluster : IClusterProbe
                 : attempt.End is AttemptEnd.Failed or AttemptEnd.OomKilledFinal ? TaskPhase.Failed
                 : TaskPhase.Pending; // Waiting for the Job controller's retry.
 
-            var key = (current * 8) + ((int)phase * 2) + (ended ? 1 : 0);
+            var unschedulable = attempt.IsUnschedulableAt(now);
+            var key = (current * 16) + ((int)phase * 4) + (ended ? 2 : 0) + (unschedulable ? 1 : 0);
             if (_cache.TryGetValue(timeline.Task.Name, out var cached) && cached.Key == key)
             {
                 return cached.Observation;
@@ -219,7 +223,8 @@ public sealed class SimulatedCluster : IClusterProbe
                 Attempt = attempt.Number,
                 Terminations = terminations,
                 PodReason = ended && attempt.End == AttemptEnd.Evicted ? "Evicted" : null,
-                NodeName = "node-" + (timeline.Slot % options.Nodes).ToString(CultureInfo.InvariantCulture),
+                SchedulingFailure = unschedulable ? "Unschedulable" : null,
+                NodeName = unschedulable ? null : "node-" + (timeline.Slot % options.Nodes).ToString(CultureInfo.InvariantCulture),
             };
             _cache[timeline.Task.Name] = (key, observation);
             return observation;

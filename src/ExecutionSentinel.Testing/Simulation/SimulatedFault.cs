@@ -19,6 +19,7 @@ public abstract record SimulatedFault
         HangFault f => f.Task,
         EvictionFault f => f.Task,
         VanishFault f => f.Task,
+        UnschedulableFault f => f.Task,
         _ => null,
     };
 
@@ -57,6 +58,12 @@ public abstract record SimulatedFault
     /// <param name="task">The task's name.</param>
     /// <returns>The fault.</returns>
     public static VanishFault Vanish(string task) => new(task);
+
+    /// <summary>The task's first pod cannot be scheduled (<c>PodScheduled=False</c>, reason <c>Unschedulable</c>) for <paramref name="duration"/>, then runs normally.</summary>
+    /// <param name="task">The task's name.</param>
+    /// <param name="duration">How long the pod stays unschedulable.</param>
+    /// <returns>The fault.</returns>
+    public static UnschedulableFault Unschedulable(string task, TimeSpan duration) => new(task, duration);
 
     /// <summary>Every observation fails from <paramref name="from"/> (after the cluster's start) for <paramref name="duration"/>.</summary>
     /// <param name="from">When the outage starts, relative to the cluster's start.</param>
@@ -99,3 +106,8 @@ public sealed record VanishFault(string Task) : SimulatedFault;
 /// <param name="From">When the outage starts, relative to the cluster's start.</param>
 /// <param name="Duration">How long it lasts.</param>
 public sealed record ProbeOutageFault(TimeSpan From, TimeSpan Duration) : SimulatedFault;
+
+/// <summary>A task's first pod cannot be scheduled for a while. See <see cref="SimulatedFault.Unschedulable"/>.</summary>
+/// <param name="Task">The task's name.</param>
+/// <param name="Duration">How long the pod stays unschedulable.</param>
+public sealed record UnschedulableFault(string Task, TimeSpan Duration) : SimulatedFault;

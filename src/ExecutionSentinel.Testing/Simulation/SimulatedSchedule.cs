@@ -86,6 +86,7 @@ internal static class SimulatedSchedule
         var oom = faults.OfType<OomKillFault>().FirstOrDefault();
         var eviction = faults.OfType<EvictionFault>().FirstOrDefault();
         var straggler = faults.OfType<StragglerFault>().FirstOrDefault();
+        var unschedulable = faults.OfType<UnschedulableFault>().FirstOrDefault();
         if (straggler is not null)
         {
             var stretched = runtime * straggler.Factor;
@@ -97,9 +98,10 @@ internal static class SimulatedSchedule
         var at = createdAt;
         void Add(TimeSpan runFor, AttemptEnd end, int exitCode = 0)
         {
-            var started = at + options.PodStartupDelay;
+            DateTimeOffset? unschedulableUntil = attempts.Count == 0 && unschedulable is not null ? at + unschedulable.Duration : null;
+            var started = (unschedulableUntil ?? at) + options.PodStartupDelay;
             var ends = end == AttemptEnd.Hangs ? DateTimeOffset.MaxValue : started + runFor;
-            attempts.Add(new SimulatedAttempt(attempts.Count + 1, at, started, ends, end, exitCode));
+            attempts.Add(new SimulatedAttempt(attempts.Count + 1, at, started, ends, end, exitCode, unschedulableUntil));
             at = end == AttemptEnd.Hangs ? at : ends + options.RetryBackoff;
         }
 

@@ -44,7 +44,12 @@ public sealed class SimulatedTaskTimeline
 }
 
 /// <summary>One attempt (one pod) of a simulated task.</summary>
-internal sealed record SimulatedAttempt(int Number, DateTimeOffset CreatedAt, DateTimeOffset StartedAt, DateTimeOffset EndsAt, AttemptEnd End, int ExitCode = 0);
+internal sealed record SimulatedAttempt(
+    int Number, DateTimeOffset CreatedAt, DateTimeOffset StartedAt, DateTimeOffset EndsAt, AttemptEnd End, int ExitCode = 0, DateTimeOffset? UnschedulableUntil = null)
+{
+    /// <summary>Whether the attempt's pod cannot be scheduled at <paramref name="now"/>.</summary>
+    public bool IsUnschedulableAt(DateTimeOffset now) => UnschedulableUntil is { } until && now < until;
+}
 
 /// <summary>How a simulated attempt ends.</summary>
 internal enum AttemptEnd

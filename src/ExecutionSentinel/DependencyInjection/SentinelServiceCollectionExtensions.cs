@@ -1,8 +1,12 @@
 using ExecutionSentinel;
 using ExecutionSentinel.Detection;
 using ExecutionSentinel.Detectors;
+using ExecutionSentinel.Kubernetes;
+using ExecutionSentinel.Kubernetes.Connection;
 using ExecutionSentinel.Probing;
 using ExecutionSentinel.Watching;
+using k8s;
+using Polly;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -14,9 +18,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SentinelServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ISentinel"/> with the built-in detectors, options validated at start, and
+    /// Registers <see cref="ISentinel"/> with the built-in detectors, the Kubernetes probe, options validated at start, and
     /// <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is already registered. Calling it again is harmless.
     /// </summary>
+    /// <remarks>
+    /// The Kubernetes probe uses the <see cref="IKubernetes"/> client registered in the collection, or else one built from
+    /// <see cref="KubernetesProbeOptions"/> (kubeconfig, context or in-cluster) when the sentinel is first resolved.
+    /// Choose another probe with <see cref="ISentinelBuilder.UseClusterProbe{TProbe}"/>.
+    /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Changes the options, if given.</param>
     /// <returns>A builder to add detectors and choose the cluster probe.</returns>
@@ -45,6 +54,7 @@ public static class SentinelServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = AddCore(services);
         services.Configure<SentinelOptions>(configuration);
+        services.Configure<KubernetesProbeOptions>(configuration.GetSection("Kubernetes"));
         return builder;
     }
 
@@ -56,9 +66,10 @@ public static class SentinelServiceCollectionExtensions
         services.TryAddSingleton<ISentinel>(CreateSentinel);
 
         var builder = new SentinelBuilder(services);
-        if (!services.Any(d => d.ServiceType == typeof(BuiltInDetectorsMarker)))
+        if (!services.Any(d => d.ServiceType == typeof(CoreRegisteredMarker)))
         {
-            services.AddSingleton<BuiltInDetectorsMarker>();
+            services.AddSingleton<CoreRegisteredMarker>();
+            AddKubernetesProbe(services);
             builder
                 .AddDetector<ProgressDetector>()
                 .AddDetector<PhaseDetector>()
@@ -77,18 +88,26 @@ public static class SentinelServiceCollectionExtensions
 
     private static Sentinel CreateSentinel(IServiceProvider services)
     {
-        var probe = services.GetService<IClusterProbe>()
-            ?? throw new InvalidOperationException(
-                "ExecutionSentinel has no cluster probe: call UseClusterProbe<T>() on the builder returned by AddExecutionSentinel() "
-                + "(or UseSimulatedCluster(...) from ExecutionSentinel.Testing).");
         return new Sentinel(
-            probe,
+            services.GetRequiredService<IClusterProbe>(),
             services.GetServices<IAnomalyDetector>(),
             services.GetRequiredService<IOptionsMonitor<SentinelOptions>>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetService<ILogger<Sentinel>>());
     }
 
-    /// <summary>Marks that the built-in detectors were added, so a second call does not re-add ones the host removed.</summary>
-    private sealed class BuiltInDetectorsMarker;
+    private static void AddKubernetesProbe(IServiceCollection services)
+    {
+        services.AddOptions<KubernetesProbeOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KubernetesProbeOptions>, KubernetesProbeOptionsValidator>());
+        services.TryAddSingleton<IKubernetes>(sp => KubernetesClientFactory.Create(sp.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value));
+        services.AddResiliencePipeline(
+            KubernetesResilience.PipelineKey,
+            static (pipeline, context) => KubernetesResilience.Configure(
+                pipeline, context.ServiceProvider.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value));
+        services.TryAddSingleton<IClusterProbe, KubernetesClusterProbe>();
+    }
+
+    /// <summary>Marks that the core was registered, so a second call does not re-add detectors the host removed.</summary>
+    private sealed class CoreRegisteredMarker;
 }

@@ -1,5 +1,10 @@
 using ExecutionSentinel.Detection;
 using ExecutionSentinel.Detectors;
+using ExecutionSentinel.Kubernetes;
+using ExecutionSentinel.Probing;
+using k8s;
+using k8s.Exceptions;
+using NSubstitute;
 using ExecutionSentinel.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,13 +61,53 @@ public sealed class AddExecutionSentinelTests
     }
 
     [Fact]
-    public void Without_a_probe_resolving_the_sentinel_says_how_to_choose_one()
+    public void The_Kubernetes_probe_is_the_default_and_uses_the_hosts_client()
     {
-        using var provider = new ServiceCollection().AddExecutionSentinel().Services.BuildServiceProvider();
+        var client = Substitute.For<IKubernetes>();
+        var services = new ServiceCollection();
+        services.AddSingleton(client);
+        using var provider = services.AddExecutionSentinel().Services.BuildServiceProvider();
 
-        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ISentinel>());
+        Assert.IsType<KubernetesClusterProbe>(provider.GetRequiredService<IClusterProbe>());
+        Assert.Same(client, provider.GetRequiredService<IKubernetes>());
+        Assert.NotNull(provider.GetRequiredService<ISentinel>());
+    }
 
-        Assert.Contains("UseClusterProbe", error.Message, StringComparison.Ordinal);
+    [Fact]
+    public void Without_a_kubeconfig_resolving_the_sentinel_names_the_missing_file_and_the_option()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-kubeconfig-" + Guid.NewGuid().ToString("N"));
+        using var provider = new ServiceCollection()
+            .AddExecutionSentinel()
+            .UseKubernetes(o => o.KubeconfigPath = missing)
+            .Services.BuildServiceProvider();
+
+        var error = Assert.Throws<KubeConfigException>(() => provider.GetRequiredService<ISentinel>());
+
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+        Assert.Contains("KubeconfigPath", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kubernetes_options_bind_from_the_Kubernetes_subsection_and_bad_ones_are_all_named()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ExecutionSentinel:Kubernetes:Mode"] = "Poll",
+            ["ExecutionSentinel:Kubernetes:PageSize"] = "0",
+            ["ExecutionSentinel:Kubernetes:SignalFile"] = "relative/path",
+            ["ExecutionSentinel:Kubernetes:TaskLabelSelector"] = "app=hyperflow,,x",
+        }).Build();
+        using var provider = new ServiceCollection()
+            .AddExecutionSentinel(configuration.GetSection(SentinelOptions.SectionName))
+            .Services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value);
+
+        Assert.Equal(3, error.Failures.Count());
+        Assert.Contains(error.Failures, f => f.Contains("ExecutionSentinel:Kubernetes:PageSize", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("ExecutionSentinel:Kubernetes:SignalFile", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("ExecutionSentinel:Kubernetes:TaskLabelSelector", StringComparison.Ordinal));
     }
 
     [Fact]

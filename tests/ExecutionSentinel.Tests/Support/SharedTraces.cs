@@ -9,6 +9,9 @@ internal static class SharedTraces
 
     public static string Directory => Folder.Value;
 
+    /// <summary>The shared folder itself (traces, domain notes, HyperFlow's Job template).</summary>
+    public static string SharedDirectory => System.IO.Directory.GetParent(Folder.Value)!.FullName;
+
     public static IEnumerable<string> Names() =>
         System.IO.Directory.GetFiles(Directory, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
 

@@ -86,7 +86,55 @@ internal sealed class WorkflowCache
         _dirty.Add(facts.JobName);
     }
 
+    /// <summary>Applies a full list of Jobs: every Job not in it is gone.</summary>
+    public void ReplaceJobs(IReadOnlyList<V1Job> jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var job in jobs)
+        {
+            Apply(WatchEventType.Modified, job);
+            present.Add(job.Metadata?.Name ?? "");
+        }
+
+        foreach (var (jobName, entry) in _tasksByJob)
+        {
+            if (entry.Job is not null && !present.Contains(entry.Job.Name))
+            {
+                entry.Job = null;
+                _dirty.Add(jobName);
+            }
+        }
+    }
+
+    /// <summary>Applies a full list of pods: every pod not in it is gone.</summary>
+    public void ReplacePods(IReadOnlyList<V1Pod> pods)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pod in pods)
+        {
+            Apply(WatchEventType.Modified, pod);
+            present.Add(pod.Metadata?.Name ?? "");
+        }
+
+        foreach (var (jobName, entry) in _tasksByJob)
+        {
+            if (entry.Pods.RemoveAll(p => !present.Contains(p.Name)) > 0)
+            {
+                _dirty.Add(jobName);
+            }
+        }
+    }
+
+    /// <summary>The number of task pods held.</summary>
+    public int PodCount => _tasksByJob.Values.Sum(e => e.Pods.Count);
+
+    /// <summary>The number of task Jobs held.</summary>
+    public int JobCount => _tasksByJob.Values.Count(e => e.Job is not null);
+
     /// <summary>The tasks whose Job or pods still exist, rebuilding only those changed since the last call.</summary>
+    /// <remarks>The collection is the cache's own: copy it before letting go of the lock that guards the cache.</remarks>
     public IReadOnlyCollection<TaskObservation> Snapshot()
     {
         foreach (var jobName in _dirty)

@@ -1,0 +1,79 @@
+using ExecutionSentinel.Kubernetes.Connection;
+using ExecutionSentinel.Probing;
+using k8s;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Polly.Registry;
+
+namespace ExecutionSentinel.Kubernetes;
+
+/// <summary>
+/// Observes a HyperFlow workflow on a real cluster: list-then-watch informers over the workflow's task Jobs and pods
+/// (see <see cref="KubernetesProbeSession"/>), and the engine's completion signal over exec. One per process, sharing
+/// the process's <see cref="IKubernetes"/> client and its resilience pipeline; one session per watch.
+/// </summary>
+internal sealed class KubernetesClusterProbe : IClusterProbe
+{
+    private readonly IKubernetes _client;
+    private readonly IOptionsMonitor<KubernetesProbeOptions> _options;
+    private readonly ResiliencePipelineProvider<KubernetesPipelineKey> _pipelines;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public KubernetesClusterProbe(
+        IKubernetes client,
+        IOptionsMonitor<KubernetesProbeOptions> options,
+        ResiliencePipelineProvider<KubernetesPipelineKey> pipelines,
+        TimeProvider time,
+        ILogger<KubernetesClusterProbe>? logger = null)
+    {
+        _client = client;
+        _options = options;
+        _pipelines = pipelines;
+        _time = time;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>The sessions attached now, for tests and health checks.</summary>
+    internal List<KubernetesProbeSession> Sessions { get; } = [];
+
+    public async ValueTask<IClusterProbeSession> AttachAsync(MonitoringContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var session = new KubernetesProbeSession(
+            _client, context, _options.CurrentValue, _pipelines.GetPipeline(KubernetesResilience.PipelineKey), _time, _logger);
+        try
+        {
+            await session.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        lock (Sessions)
+        {
+            Sessions.Add(session);
+        }
+
+        return new TrackedSession(session, this);
+    }
+
+    /// <summary>Removes a session from <see cref="Sessions"/> when the watch lets go of it.</summary>
+    private sealed class TrackedSession(KubernetesProbeSession inner, KubernetesClusterProbe probe) : IClusterProbeSession
+    {
+        public ValueTask<ClusterObservation> ObserveAsync(CancellationToken cancellationToken) => inner.ObserveAsync(cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            lock (probe.Sessions)
+            {
+                probe.Sessions.Remove(inner);
+            }
+
+            await inner.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

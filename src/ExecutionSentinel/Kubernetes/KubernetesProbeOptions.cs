@@ -1,0 +1,90 @@
+namespace ExecutionSentinel.Kubernetes;
+
+/// <summary>
+/// How the Kubernetes probe connects, what it selects and how it keeps its view fresh.
+/// Bound from the <c>ExecutionSentinel:Kubernetes</c> configuration section; validated at start.
+/// Defaults follow HyperFlow's conventions.
+/// </summary>
+public sealed class KubernetesProbeOptions
+{
+    /// <summary>The configuration section the options bind from by default.</summary>
+    public const string SectionName = "ExecutionSentinel:Kubernetes";
+
+    /// <summary>The default selector of task Jobs and pods: HyperFlow's template label, without the engine.</summary>
+    public const string DefaultTaskLabelSelector = "app=hyperflow,component!=hyperflow-engine";
+
+    /// <summary>
+    /// The kubeconfig file to read; when <see langword="null"/>, <c>KUBECONFIG</c> or <c>~/.kube/config</c>,
+    /// or the in-cluster service account when the process runs in a pod and no kubeconfig exists.
+    /// Ignored when an <c>IKubernetes</c> client is registered in the service collection.
+    /// </summary>
+    public string? KubeconfigPath { get; set; }
+
+    /// <summary>The kubeconfig context to use; the file's current context when <see langword="null"/>.</summary>
+    public string? KubeconfigContext { get; set; }
+
+    /// <summary>Use the pod's service account (in-cluster configuration) even when a kubeconfig exists. Default false.</summary>
+    public bool UseInClusterConfig { get; set; }
+
+    /// <summary>Watch (list once, then follow changes) or poll (list every tick, for clusters that forbid watch). Default <see cref="KubernetesProbeMode.Watch"/>.</summary>
+    public KubernetesProbeMode Mode { get; set; } = KubernetesProbeMode.Watch;
+
+    /// <summary>
+    /// The label selector of task pods and Jobs. Default <c>app=hyperflow,component!=hyperflow-engine</c>: HyperFlow's
+    /// template sets <c>app=hyperflow</c> on every task pod, and a Job without labels takes its template's labels.
+    /// Pods without a <c>job-name</c> label are never tasks.
+    /// </summary>
+    public string TaskLabelSelector { get; set; } = DefaultTaskLabelSelector;
+
+    /// <summary>A different selector for Jobs, when the engine labels them differently from their pods; <see langword="null"/> uses <see cref="TaskLabelSelector"/>.</summary>
+    public string? JobLabelSelector { get; set; }
+
+    /// <summary>
+    /// A label holding each task's type, for engines that set one; when <see langword="null"/> (HyperFlow), the type comes
+    /// from the Job name (<c>job&lt;random&gt;-&lt;type&gt;-&lt;procId&gt;-&lt;firingId&gt;</c>).
+    /// </summary>
+    public string? TaskTypeLabel { get; set; }
+
+    /// <summary>How many objects one list request asks for (<c>limit</c>; the rest follow with <c>continue</c>). Default 500.</summary>
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>
+    /// The server-side timeout of one watch request. Each watch asks for a random time between this and twice this,
+    /// as client-go does, so many sentinels do not reconnect in step. Default 5 min.
+    /// </summary>
+    public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A watch that delivers no event and no bookmark for this long is assumed silently dead and restarted from its last
+    /// resource version (watches of the C# client are known to stop without an error). Default 90 s.
+    /// </summary>
+    public TimeSpan StalenessTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>The first wait before relisting after a failure; it doubles with each failure in a row. Default 1 s.</summary>
+    public TimeSpan RelistBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between relist attempts. Default 30 s.</summary>
+    public TimeSpan MaxRelistBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one list or exec attempt may take before it is abandoned and retried. Default 10 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many times a failed list or exec call is retried (exponential back-off with jitter; <c>Retry-After</c> honoured). Default 3.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>How long the circuit stays open, failing calls at once, after most calls failed. Default 15 s.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The engine's completion signal: a file in the engine container holding the workflow's exit code, read with
+    /// <c>cat</c> over exec. Default <c>/work_dir/.workflow-exit-code</c>. A missing file or a failed exec means "not yet".
+    /// </summary>
+    public string SignalFile { get; set; } = "/work_dir/.workflow-exit-code";
+
+    /// <summary>
+    /// A marker file whose mere presence says the run ended (HyperFlow's charts write <c>/work_dir/postprocStart</c>),
+    /// consulted when <see cref="SignalFile"/> does not exist. The exit code is then inferred: 1 if any task failed, else 0.
+    /// Default <see langword="null"/>: no marker.
+    /// </summary>
+    public string? CompletionMarkerFile { get; set; }
+}

@@ -1,0 +1,92 @@
+using System.Text;
+using ExecutionSentinel.Probing;
+using k8s;
+using Microsoft.Extensions.Logging;
+using Polly;
+
+namespace ExecutionSentinel.Kubernetes.Signals;
+
+/// <summary>
+/// Reads the engine's completion signal by running <c>cat</c> in the engine container, as the old conductor did with
+/// <c>kubectl exec</c>. A missing file, an empty file or a failed exec all mean "not yet"; garbage is passed on for the
+/// sentinel to report as unreadable.
+/// </summary>
+internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline pipeline, KubernetesProbeOptions options, ILogger logger)
+{
+    /// <summary>More than this is not an exit code; it is read no further.</summary>
+    private const int MaxSignalBytes = 4096;
+
+    public async Task<EngineSignal?> ReadAsync(MonitoringContext context, IReadOnlyCollection<TaskObservation> tasks, CancellationToken cancellationToken)
+    {
+        if (await CatAsync(context, options.SignalFile, cancellationToken).ConfigureAwait(false) is { } content)
+        {
+            // An empty file is one being written (the shell creates it before echo writes): not yet.
+            return content.Trim().Length == 0 ? null : EngineSignal.Parse(content);
+        }
+
+        if (options.CompletionMarkerFile is { } marker && await CatAsync(context, marker, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            var failed = tasks.Count(t => t.Phase == TaskPhase.Failed);
+            return new EngineSignal(failed > 0 ? 1 : 0, $"{marker} present ({failed} failed tasks seen; exit code inferred)");
+        }
+
+        return null;
+    }
+
+    /// <returns>The file's content, or <see langword="null"/> when it cannot be read.</returns>
+    private async Task<string?> CatAsync(MonitoringContext context, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                async ct =>
+                {
+                    string? stdout = null;
+                    var exitCode = await client.NamespacedPodExecAsync(
+                        context.EnginePodName,
+                        context.Namespace,
+                        context.EngineContainer,
+                        ["cat", path],
+                        tty: false,
+                        async (stdin, output, error) =>
+                        {
+                            // Both streams are drained together: a full stderr buffer would stall stdout.
+                            var read = ReadLimitedAsync(output, ct);
+                            await ReadLimitedAsync(error, ct).ConfigureAwait(false);
+                            stdout = await read.ConfigureAwait(false);
+                        },
+                        ct).ConfigureAwait(false);
+                    return exitCode == 0 ? stdout ?? "" : null;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.SignalReadFailed(logger, ex, path, context.EnginePodName, context.EngineContainer);
+            return null;
+        }
+    }
+
+    private static async Task<string> ReadLimitedAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxSignalBytes];
+        var length = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            length += read;
+            if (length == buffer.Length)
+            {
+                // Drain the rest so the exec can finish, without keeping it.
+                var sink = new byte[4096];
+                while (await stream.ReadAsync(sink, cancellationToken).ConfigureAwait(false) > 0)
+                {
+                }
+
+                break;
+            }
+        }
+
+        return Encoding.UTF8.GetString(buffer, 0, length);
+    }
+}
