@@ -25,6 +25,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<(string Namespace, string Pod, string Container, string Path), string> _files = new();
     private readonly ConcurrentQueue<string> _requests = new();
+    private int _inFlight;
 
     private FakeKubeApiServer(WebApplication app)
     {
@@ -39,6 +40,9 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
 
     /// <summary>Every request's method, path and query, in order of arrival.</summary>
     public IReadOnlyCollection<string> Requests => _requests;
+
+    /// <summary>Requests being answered now, long-lived watches excepted.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>A client configuration pointing at this server.</summary>
     public KubernetesClientConfiguration ClientConfiguration => new() { Host = Address.ToString().TrimEnd('/') };
@@ -105,11 +109,32 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             : target.Name is not null ? RequestKind.Get
             : IsTrue(request.Query["watch"]) ? RequestKind.Watch
             : RequestKind.List;
-        if (Faults.Take(kind) is { } fault && await InjectAsync(context, kind, fault).ConfigureAwait(false))
+        var counted = kind != RequestKind.Watch;
+        if (counted)
         {
-            return;
+            Interlocked.Increment(ref _inFlight);
         }
 
+        try
+        {
+            if (Faults.Take(kind) is { } fault && await InjectAsync(context, kind, fault).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await AnswerAsync(context, kind, target).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (counted)
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, RequestKind kind, ResourcePath target)
+    {
         switch (kind)
         {
             case RequestKind.Exec:
@@ -146,12 +171,18 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
                 context.Abort();
                 return true;
             case FaultKind.Hang:
+                // A hung request is not "in flight" for the test clock: time must move on for the client to give up.
+                Interlocked.Decrement(ref _inFlight);
                 try
                 {
                     await Task.Delay(Timeout.Infinite, context.RequestAborted).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
+                }
+                finally
+                {
+                    Interlocked.Increment(ref _inFlight);
                 }
 
                 return true;
@@ -370,7 +401,8 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         await SendAsync(socket, 3, Encoding.UTF8.GetBytes(status), context.RequestAborted).ConfigureAwait(false);
         try
         {
-            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", context.RequestAborted).ConfigureAwait(false);
+            // Like the kubelet: send the close frame and go; waiting for the client's answer can wait forever.
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", context.RequestAborted).ConfigureAwait(false);
         }
         catch (WebSocketException)
         {

@@ -41,6 +41,18 @@ public sealed class ObjectStore
         }
     }
 
+    /// <summary>Open watches that still send events (not stalled).</summary>
+    public int LiveWatchCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _watchers.Count(w => !w.Stalled);
+            }
+        }
+    }
+
     /// <summary>Creates or replaces an object, giving it the next resource version (and a uid when new).</summary>
     public StoredObject Upsert(string resource, JsonObject json)
     {

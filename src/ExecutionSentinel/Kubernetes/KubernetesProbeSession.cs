@@ -43,6 +43,9 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
 
     public ResourceInformer<V1Pod> Pods { get; }
 
+    /// <summary>Whether this session lists on every observation instead of watching.</summary>
+    public bool IsPolling => _options.Mode == KubernetesProbeMode.Poll;
+
     public ResourceInformer<V1Job> Jobs { get; }
 
     /// <summary>Lists both kinds (so the first observation is complete), then starts following changes in watch mode.</summary>

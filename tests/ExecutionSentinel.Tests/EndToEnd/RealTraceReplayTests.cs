@@ -33,7 +33,7 @@ public sealed class RealTraceReplayTests
     public async Task Every_injected_fault_is_reported(string traceName)
     {
         var trace = SharedTraces.Load(traceName);
-        var picks = PickTasks(trace);
+        var picks = FaultPicks.SameLevelTasks(trace);
         var straggle = picks[0];
         var oom = picks[1];
         var fail = picks[2];
@@ -130,25 +130,4 @@ public sealed class RealTraceReplayTests
     }
 
     private static void LongWatch(SentinelOptions o) => o.WatchTimeout = TimeSpan.FromHours(6);
-
-    /// <summary>
-    /// Five tasks of one DAG level (so none waits for another's failure or hang), at or just above their type's
-    /// median runtime, so each fault is a fair test of the rule that should catch it.
-    /// </summary>
-    private static List<TraceTask> PickTasks(WorkflowTrace trace)
-    {
-        var byName = trace.Tasks.ToDictionary(t => t.Name);
-        var depth = new Dictionary<string, int>();
-        int Depth(TraceTask t) => depth.TryGetValue(t.Name, out var d) ? d
-            : depth[t.Name] = t.Parents.Count == 0 ? 0 : 1 + t.Parents.Max(p => Depth(byName[p]));
-        var medians = trace.MedianRuntimes();
-        var level = trace.Tasks.GroupBy(Depth).OrderByDescending(g => g.Count()).First();
-        var picked = level
-            .Where(t => t.Runtime >= medians[t.Category] && t.Runtime > TimeSpan.FromSeconds(1))
-            .OrderBy(t => t.Runtime - medians[t.Category])
-            .Take(5)
-            .ToList();
-        Assert.True(picked.Count == 5, $"Trace {trace.Name} has no five suitable tasks in one DAG level.");
-        return picked;
-    }
 }

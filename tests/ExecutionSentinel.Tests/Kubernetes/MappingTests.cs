@@ -102,6 +102,18 @@ public sealed class PodProjectionTests
     }
 
     [Fact]
+    public void An_evicted_pod_whose_container_was_killed_ends_with_the_pod_reason_and_the_exit_code()
+    {
+        var facts = PodProjection.Project(Pod("""
+            { "phase": "Failed", "reason": "Evicted", "message": "The node was low on resource: memory.",
+              "containerStatuses": [ { "name": "test", "image": "i", "imageID": "i", "ready": false, "restartCount": 0,
+                "state": { "terminated": { "reason": "ContainerStatusUnknown", "exitCode": 137 } } } ] }
+            """));
+
+        Assert.Equal(("Evicted", (int?)137), facts.Termination);
+    }
+
+    [Fact]
     public void An_unschedulable_pod_says_why()
     {
         var facts = PodProjection.Project(Pod("""

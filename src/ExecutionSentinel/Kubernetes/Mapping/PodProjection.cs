@@ -22,9 +22,11 @@ internal static class PodProjection
         // A failed init container ends the pod before the main container runs: look at it first.
         var termination = FirstFailure(initContainers, s => s.State?.Terminated) ?? MainTermination(containers);
         var podReason = status?.Reason;
-        if (termination is null && IsPodLevelEnd(podReason))
+        if (IsPodLevelEnd(podReason))
         {
-            termination = (podReason, null);
+            // The pod's own reason says why it ended; the kubelet's container status after an eviction only says it was
+            // killed (Error or ContainerStatusUnknown, 137). An OOM kill stays an OOM kill, though.
+            termination = termination is { Reason: "OOMKilled" } ? termination : (podReason, termination?.ExitCode);
         }
 
         return new PodFacts

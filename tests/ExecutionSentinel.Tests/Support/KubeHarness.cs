@@ -1,0 +1,181 @@
+using System.Globalization;
+using ExecutionSentinel.FakeKube;
+using ExecutionSentinel.Kubernetes;
+using ExecutionSentinel.Probing;
+using ExecutionSentinel.Testing;
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ExecutionSentinel.Tests.Support;
+
+/// <summary>
+/// The sentinel as a conductor embeds it, with the real Kubernetes probe and the real KubernetesClient talking HTTP
+/// to the fake API server, while a driver replays a real trace there. Time is fake and moves one second per step;
+/// between steps the harness waits (in real time, bounded) until no request is in flight and the probe's watches
+/// have caught up with the server, so a step never races the HTTP it causes.
+/// </summary>
+internal sealed class KubeHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly List<(TimeSpan At, Action<KubeHarness> Action)> _actions = [];
+
+    private KubeHarness(FakeKubeApiServer server, FakeTimeProvider time, SimulatedCluster cluster, ServiceProvider services)
+    {
+        Server = server;
+        Time = time;
+        Cluster = cluster;
+        _services = services;
+        Driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-" + Guid.NewGuid().ToString("N")[..8]));
+        Sentinel = services.GetRequiredService<ISentinel>();
+        Probe = (KubernetesClusterProbe)services.GetRequiredService<IClusterProbe>();
+    }
+
+    public FakeKubeApiServer Server { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public SimulatedCluster Cluster { get; }
+
+    public HyperFlowClusterDriver Driver { get; }
+
+    public ISentinel Sentinel { get; }
+
+    public KubernetesClusterProbe Probe { get; }
+
+    /// <summary>The largest count of watch restarts and relists any session had, read while the watch ran.</summary>
+    public (long WatchRestarts, long Relists, long Events) Counters { get; private set; }
+
+    public static async Task<KubeHarness> StartAsync(
+        WorkflowTrace trace,
+        Action<SimulatedClusterOptions>? cluster = null,
+        Action<SentinelOptions>? sentinel = null,
+        Action<KubernetesProbeOptions>? probe = null)
+    {
+        var server = await FakeKubeApiServer.StartAsync();
+        var time = new FakeTimeProvider(SentinelHarness.Epoch);
+        var clusterOptions = new SimulatedClusterOptions { ParallelSlots = 8 };
+        cluster?.Invoke(clusterOptions);
+        var simulated = new SimulatedCluster(trace, time, clusterOptions);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton<IKubernetes>(new k8s.Kubernetes(server.ClientConfiguration));
+        services.AddExecutionSentinel(o =>
+            {
+                o.WatchTimeout = TimeSpan.FromHours(6);
+                sentinel?.Invoke(o);
+            })
+            .UseKubernetes(o =>
+            {
+                // Generous per-attempt timeouts: fake time moves while real HTTP is under way.
+                o.RequestTimeout = TimeSpan.FromMinutes(2);
+                probe?.Invoke(o);
+            });
+        return new KubeHarness(server, time, simulated, services.BuildServiceProvider(validateScopes: true));
+    }
+
+    public MonitoringContext Context(ExpectedDurationSource expected = ExpectedDurationSource.TypeMedian) => Driver.CreateContext(expected);
+
+    /// <summary>Does something to the server when the replay reaches <paramref name="at"/>.</summary>
+    public KubeHarness At(TimeSpan at, Action<KubeHarness> action)
+    {
+        _actions.Add((at, action));
+        return this;
+    }
+
+    public async Task<List<SentinelReport>> RunAsync(MonitoringContext? context = null)
+    {
+        Driver.Sync(Time.GetUtcNow());
+        var reports = new List<SentinelReport>();
+        var enumerator = Sentinel.WatchAsync(context ?? Context()).GetAsyncEnumerator();
+        await using (enumerator)
+        {
+            var steps = 0;
+            while (true)
+            {
+                var move = enumerator.MoveNextAsync().AsTask();
+                while (!move.IsCompleted)
+                {
+                    await SettleAsync(move);
+                    if (move.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    if (++steps > 200_000)
+                    {
+                        throw new TimeoutException("The watch did not end within 200,000 simulated seconds.");
+                    }
+
+                    Time.Advance(TimeSpan.FromSeconds(1));
+
+                    var now = Time.GetUtcNow();
+                    Driver.Sync(now);
+                    foreach (var (at, action) in _actions.Where(a => Cluster.StartedAt + a.At <= now).ToList())
+                    {
+                        action(this);
+                        _actions.Remove((at, action));
+                    }
+
+                    ReadCounters();
+                    await Task.Delay(1);
+                }
+
+                if (!await move)
+                {
+                    return reports;
+                }
+
+                reports.Add(enumerator.Current);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await Server.DisposeAsync();
+    }
+
+    private void ReadCounters()
+    {
+        lock (Probe.Sessions)
+        {
+            foreach (var session in Probe.Sessions)
+            {
+                var restarts = session.Pods.Health.WatchRestarts + session.Jobs.Health.WatchRestarts;
+                var relists = session.Pods.Health.Relists + session.Jobs.Health.Relists;
+                var events = session.Pods.Health.EventsReceived + session.Jobs.Health.EventsReceived;
+                Counters = (Math.Max(Counters.WatchRestarts, restarts), Math.Max(Counters.Relists, relists), Math.Max(Counters.Events, events));
+            }
+        }
+    }
+
+    /// <summary>Waits, in real time and at most 3 s, until the watch's pending step is waiting on fake time only.</summary>
+    private async Task SettleAsync(Task move)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (!move.IsCompleted && DateTime.UtcNow < deadline && !(Server.InFlight == 0 && CaughtUp()))
+        {
+            await Task.Delay(1);
+        }
+    }
+
+    private bool CaughtUp()
+    {
+        var version = Server.Store.CurrentVersion;
+        lock (Probe.Sessions)
+        {
+            // A watch that is not connected (an outage, a stalled stream, a relist under way) has nothing to catch up on.
+            if (Server.Faults.Outage is not null || Server.Store.LiveWatchCount < 2 * Probe.Sessions.Count)
+            {
+                return true;
+            }
+
+            return Probe.Sessions.All(s => s.IsPolling || (AtLeast(s.Pods.Health.ResourceVersion, version) && AtLeast(s.Jobs.Health.ResourceVersion, version)));
+        }
+    }
+
+    private static bool AtLeast(string? resourceVersion, long version) =>
+        long.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var seen) && seen >= version;
+}
