@@ -83,7 +83,7 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
         TaskObservation[] tasks;
         lock (_cacheLock)
         {
-            tasks = [.. _cache.Snapshot()];
+            tasks = _cache.Snapshot();
         }
 
         var signal = await _signal.ReadAsync(_context, tasks, cancellationToken).ConfigureAwait(false);

@@ -78,7 +78,7 @@ public sealed class WorkflowCacheTests
 
         var second = cache.Snapshot();
 
-        Assert.Equal(2, second.Count);
+        Assert.Equal(2, second.Length);
         Assert.Contains(first, second);
         Assert.Same(first, second.Single(t => t.Name == first.Name));
     }
@@ -96,5 +96,23 @@ public sealed class WorkflowCacheTests
         cache.Apply(WatchEventType.Deleted, Job("jobq-individuals-2-1"));
 
         Assert.Empty(cache.Snapshot());
+    }
+
+    [Fact]
+    public void A_full_list_removes_what_it_no_longer_holds()
+    {
+        var cache = new WorkflowCache(Context);
+        cache.ReplaceJobs([Job("jobq-individuals-2-1"), Job("jobr-individuals-3-1")]);
+        cache.ReplacePods([Pod("jobq-individuals-2-1-aaaaa", "jobq-individuals-2-1", "Running"), Pod("jobr-individuals-3-1-bbbbb", "jobr-individuals-3-1", "Running")]);
+        Assert.Equal(2, cache.Snapshot().Length);
+
+        // Deleted while the watch was down: the next list no longer has the second task's objects.
+        cache.ReplaceJobs([Job("jobq-individuals-2-1")]);
+        cache.ReplacePods([Pod("jobq-individuals-2-1-aaaaa", "jobq-individuals-2-1", "Succeeded")]);
+
+        var task = Assert.Single(cache.Snapshot());
+        Assert.Equal(TaskPhase.Succeeded, task.Phase);
+        Assert.Equal(1, cache.PodCount);
+        Assert.Equal(1, cache.JobCount);
     }
 }

@@ -5,8 +5,6 @@ internal sealed record JobFacts
 {
     public required string Name { get; init; }
 
-    public string? Uid { get; init; }
-
     public string? TaskTypeLabel { get; init; }
 
     public DateTimeOffset? CreatedAt { get; init; }

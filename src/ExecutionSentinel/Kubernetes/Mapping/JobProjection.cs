@@ -16,7 +16,6 @@ internal static class JobProjection
         return new JobFacts
         {
             Name = job.Metadata?.Name ?? "",
-            Uid = job.Metadata?.Uid,
             TaskTypeLabel = taskTypeLabel is not null && job.Metadata?.Labels is { } labels && labels.TryGetValue(taskTypeLabel, out var type) ? type : null,
             CreatedAt = KubernetesTime.Utc(job.Metadata?.CreationTimestamp),
             CompletedAt = KubernetesTime.Utc(status?.CompletionTime),

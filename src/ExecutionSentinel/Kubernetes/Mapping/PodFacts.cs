@@ -10,8 +10,6 @@ internal sealed record PodFacts
 {
     public required string Name { get; init; }
 
-    public string? Uid { get; init; }
-
     public string? JobName { get; init; }
 
     public string? TaskTypeLabel { get; init; }

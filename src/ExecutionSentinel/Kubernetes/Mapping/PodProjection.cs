@@ -32,7 +32,6 @@ internal static class PodProjection
         return new PodFacts
         {
             Name = metadata?.Name ?? "",
-            Uid = metadata?.Uid,
             JobName = Label(labels, BatchJobNameLabel) ?? Label(labels, JobNameLabel),
             TaskTypeLabel = taskTypeLabel is null ? null : Label(labels, taskTypeLabel),
             TaskId = TaskIdFromCommand(pod.Spec?.Containers),

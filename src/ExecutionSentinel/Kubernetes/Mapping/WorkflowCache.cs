@@ -12,17 +12,21 @@ namespace ExecutionSentinel.Kubernetes.Mapping;
 /// <remarks>
 /// Task names come from the inventory: a Job whose name or HyperFlow task id is an inventory name keeps it;
 /// otherwise it takes the next unclaimed inventory task of its type (by creation order), else its own name.
+/// Memory per task is kept under 1 KiB: repeated strings (Job names, node names) are shared, the task id is dropped
+/// once it has named the task, and the observation lives in the task's own entry.
 /// Not thread-safe: the probe serialises event application and snapshots.
 /// </remarks>
 internal sealed class WorkflowCache
 {
+    private static readonly PodFacts[] NoPods = [];
     private readonly TaskTypeResolver _types;
     private readonly string? _taskTypeLabel;
     private readonly Dictionary<string, Queue<string>> _unclaimedByType = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inventoryNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskEntry> _tasksByJob = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TaskObservation> _snapshot = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _nodeNames = new(StringComparer.Ordinal);
+    private readonly List<TaskEntry> _dirty = [];
+    private int _observed;
 
     public WorkflowCache(MonitoringContext context, string? taskTypeLabel = null)
     {
@@ -44,46 +48,58 @@ internal sealed class WorkflowCache
     /// <summary>The number of tasks tracked.</summary>
     public int Count => _tasksByJob.Count;
 
+    /// <summary>The number of task pods held.</summary>
+    public int PodCount => _tasksByJob.Values.Sum(e => e.Pods.Length);
+
+    /// <summary>The number of task Jobs held.</summary>
+    public int JobCount => _tasksByJob.Values.Count(e => e.Job is not null);
+
     public void Apply(WatchEventType type, V1Job job)
     {
         var facts = JobProjection.Project(job, _taskTypeLabel);
-        if (facts.Name.Length == 0)
+        if (facts.Name.Length == 0 || Entry(facts.Name, facts.TaskTypeLabel, taskId: null) is not { } entry)
         {
             return;
         }
 
-        var entry = Entry(facts.Name, facts.TaskTypeLabel, taskId: null);
-        if (entry is null)
-        {
-            return;
-        }
-
-        entry.Job = type == WatchEventType.Deleted ? null : facts;
-        _dirty.Add(facts.Name);
+        entry.Job = type == WatchEventType.Deleted ? null : facts with { Name = entry.JobName };
+        MarkDirty(entry);
     }
 
     public void Apply(WatchEventType type, V1Pod pod)
     {
         var facts = PodProjection.Project(pod, _taskTypeLabel);
-        if (facts.JobName is null)
+        if (facts.JobName is null || Entry(facts.JobName, facts.TaskTypeLabel, facts.TaskId) is not { } entry)
         {
-            return; // Not a task pod: the engine, or a pod not created by a Job.
+            return; // Not a task pod: the engine, or a pod not created by a Job, or not a task Job's.
         }
 
-        var entry = Entry(facts.JobName, facts.TaskTypeLabel, facts.TaskId);
-        if (entry is null)
+        var pods = entry.Pods;
+        var at = Array.FindIndex(pods, p => p.Name == facts.Name);
+        if (type == WatchEventType.Deleted)
         {
-            return;
+            if (at >= 0)
+            {
+                entry.Pods = pods.Length == 1 ? NoPods : [.. pods.Where((_, i) => i != at)];
+            }
+        }
+        else
+        {
+            var kept = facts with { JobName = entry.JobName, TaskId = null, NodeName = Shared(facts.NodeName) };
+            if (at >= 0)
+            {
+                var copy = (PodFacts[])pods.Clone();
+                copy[at] = kept;
+                entry.Pods = copy;
+            }
+            else
+            {
+                entry.Pods = [.. pods, kept];
+                Array.Sort(entry.Pods, static (a, b) => Nullable.Compare(a.CreatedAt, b.CreatedAt));
+            }
         }
 
-        entry.Pods.RemoveAll(p => p.Name == facts.Name);
-        if (type != WatchEventType.Deleted)
-        {
-            entry.Pods.Add(facts);
-            entry.Pods.Sort(static (a, b) => Nullable.Compare(a.CreatedAt, b.CreatedAt));
-        }
-
-        _dirty.Add(facts.JobName);
+        MarkDirty(entry);
     }
 
     /// <summary>Applies a full list of Jobs: every Job not in it is gone.</summary>
@@ -97,12 +113,12 @@ internal sealed class WorkflowCache
             present.Add(job.Metadata?.Name ?? "");
         }
 
-        foreach (var (jobName, entry) in _tasksByJob)
+        foreach (var entry in _tasksByJob.Values)
         {
-            if (entry.Job is not null && !present.Contains(entry.Job.Name))
+            if (entry.Job is not null && !present.Contains(entry.JobName))
             {
                 entry.Job = null;
-                _dirty.Add(jobName);
+                MarkDirty(entry);
             }
         }
     }
@@ -118,40 +134,66 @@ internal sealed class WorkflowCache
             present.Add(pod.Metadata?.Name ?? "");
         }
 
-        foreach (var (jobName, entry) in _tasksByJob)
+        foreach (var entry in _tasksByJob.Values)
         {
-            if (entry.Pods.RemoveAll(p => !present.Contains(p.Name)) > 0)
+            if (entry.Pods.Any(p => !present.Contains(p.Name)))
             {
-                _dirty.Add(jobName);
+                entry.Pods = [.. entry.Pods.Where(p => present.Contains(p.Name))];
+                MarkDirty(entry);
             }
         }
     }
 
-    /// <summary>The number of task pods held.</summary>
-    public int PodCount => _tasksByJob.Values.Sum(e => e.Pods.Count);
-
-    /// <summary>The number of task Jobs held.</summary>
-    public int JobCount => _tasksByJob.Values.Count(e => e.Job is not null);
-
     /// <summary>The tasks whose Job or pods still exist, rebuilding only those changed since the last call.</summary>
-    /// <remarks>The collection is the cache's own: copy it before letting go of the lock that guards the cache.</remarks>
-    public IReadOnlyCollection<TaskObservation> Snapshot()
+    public TaskObservation[] Snapshot()
     {
-        foreach (var jobName in _dirty)
+        foreach (var entry in _dirty)
         {
-            var entry = _tasksByJob[jobName];
-            if (entry.Job is null && entry.Pods.Count == 0)
-            {
-                _snapshot.Remove(jobName);
-            }
-            else
-            {
-                _snapshot[jobName] = TaskAssembler.Assemble(entry.TaskName, entry.TaskType, entry.Job, entry.Pods);
-            }
+            entry.IsDirty = false;
+            var existed = entry.Observation is not null;
+            entry.Observation = entry.Job is null && entry.Pods.Length == 0
+                ? null
+                : TaskAssembler.Assemble(entry.TaskName, entry.TaskType, entry.Job, entry.Pods);
+            _observed += (entry.Observation is not null ? 1 : 0) - (existed ? 1 : 0);
         }
 
         _dirty.Clear();
-        return _snapshot.Values;
+        var tasks = new TaskObservation[_observed];
+        var i = 0;
+        foreach (var entry in _tasksByJob.Values)
+        {
+            if (entry.Observation is { } observation)
+            {
+                tasks[i++] = observation;
+            }
+        }
+
+        return tasks;
+    }
+
+    private void MarkDirty(TaskEntry entry)
+    {
+        if (!entry.IsDirty)
+        {
+            entry.IsDirty = true;
+            _dirty.Add(entry);
+        }
+    }
+
+    private string? Shared(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (_nodeNames.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        _nodeNames.Add(value);
+        return value;
     }
 
     private TaskEntry? Entry(string jobName, string? typeLabel, string? taskId)
@@ -171,7 +213,7 @@ internal sealed class WorkflowCache
             : taskId is not null && _inventoryNames.Contains(taskId) ? taskId
             : ClaimNext(type) ?? jobName;
         _inventoryNames.Remove(name);
-        entry = new TaskEntry(name, type);
+        entry = new TaskEntry(jobName, name, type);
         _tasksByJob[jobName] = entry;
         return entry;
     }
@@ -194,14 +236,21 @@ internal sealed class WorkflowCache
         return null;
     }
 
-    private sealed class TaskEntry(string taskName, string taskType)
+    private sealed class TaskEntry(string jobName, string taskName, string taskType)
     {
+        public string JobName { get; } = jobName;
+
         public string TaskName { get; } = taskName;
 
         public string TaskType { get; } = taskType;
 
         public JobFacts? Job { get; set; }
 
-        public List<PodFacts> Pods { get; } = [];
+        /// <summary>The Job's pods, oldest first; replaced, never mutated, so a snapshot may hold on to it.</summary>
+        public PodFacts[] Pods { get; set; } = NoPods;
+
+        public TaskObservation? Observation { get; set; }
+
+        public bool IsDirty { get; set; }
     }
 }
