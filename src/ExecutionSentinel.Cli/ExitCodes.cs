@@ -8,6 +8,7 @@ internal static class ExitCodes
     public const int TimedOut = 2;
     public const int UsageError = 64;
     public const int ClusterUnreachable = 69;
+    public const int Interrupted = 130;
 
     public static int For(WatchSummary summary) => summary.Outcome switch
     {

@@ -3,6 +3,21 @@ using ExecutionSentinel.Cli.Commands;
 
 var root = new RootCommand("execution-sentinel: tells you, within seconds, what is going wrong in a running workflow.")
 {
+    WatchCommand.Create(),
     DemoCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+var parsed = root.Parse(args);
+
+// Usage errors (unknown options, missing values) exit 64, as documented, not System.CommandLine's default 1.
+if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+{
+    foreach (var error in parsed.Errors)
+    {
+        await Console.Error.WriteLineAsync($"execution-sentinel: {error.Message}").ConfigureAwait(false);
+    }
+
+    await Console.Error.WriteLineAsync("Run 'execution-sentinel --help' for usage.").ConfigureAwait(false);
+    return 64;
+}
+
+return await parsed.InvokeAsync().ConfigureAwait(false);

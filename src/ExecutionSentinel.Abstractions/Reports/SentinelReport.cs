@@ -31,6 +31,11 @@ public sealed record SentinelReport
     /// <summary>The workflow's task counts when the report was raised.</summary>
     public ProgressCounts Progress { get; init; }
 
+    /// <summary>
+    /// The counts per task type (every inventory type), on progress, phase and terminal reports; <see langword="null"/> on others.
+    /// </summary>
+    public IReadOnlyDictionary<string, ProgressCounts>? ProgressByType { get; init; }
+
     /// <summary>Structured facts behind the message (exit codes, durations, thresholds…), keyed by stable names.</summary>
     public IReadOnlyDictionary<string, string> Details { get; init; } = NoDetails;
 

@@ -39,10 +39,15 @@ internal static class DemoCommand
             Description = "Watch timeout in (simulated) seconds.",
             DefaultValueFactory = _ => 3600,
         };
+        var output = new Option<OutputFormat>("--output")
+        {
+            Description = "text (a live view on a terminal, plain lines otherwise) or json (NDJSON).",
+            DefaultValueFactory = _ => OutputFormat.Text,
+        };
 
         var command = new Command("demo", "Replay a real workflow trace on a simulated cluster, with injected faults, and watch it.")
         {
-            trace, speed, faults, slots, timeout,
+            trace, speed, faults, slots, timeout, output,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetValue(trace)!,
@@ -50,11 +55,12 @@ internal static class DemoCommand
             result.GetValue(faults) ?? [],
             result.GetValue(slots),
             result.GetValue(timeout),
+            result.GetValue(output),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string traceName, double speed, string[] faultNames, int slots, double timeoutSeconds, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string traceName, double speed, string[] faultNames, int slots, double timeoutSeconds, OutputFormat output, CancellationToken cancellationToken)
     {
         WorkflowTrace trace;
         List<SimulatedFault> faults;
@@ -90,30 +96,15 @@ internal static class DemoCommand
         await using var provider = services.BuildServiceProvider();
         var sentinel = provider.GetRequiredService<ISentinel>();
 
-        Console.WriteLine($"Replaying trace '{trace.Name}' ({trace.Tasks.Count} tasks, {trace.Application}) at {speed}x on {slots} slots.");
-        Console.WriteLine(faults.Count == 0 ? "No faults injected." : "Injected faults: " + string.Join("; ", faults.Select(Describe)));
-        Console.WriteLine();
-
-        var writer = new PlainReportWriter(Console.Out, time.GetUtcNow());
-        try
+        var header = new List<string>
         {
-            await foreach (var report in sentinel.WatchAsync(cluster.CreateContext(), cancellationToken).ConfigureAwait(false))
-            {
-                writer.Write(report);
-                if (report.Summary is { } summary)
-                {
-                    writer.WriteSummary(summary);
-                    return ExitCodes.For(summary);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Console.WriteLine("Interrupted.");
-            return 130;
-        }
-
-        return ExitCodes.TimedOut;
+            $"Replaying trace '{trace.Name}' ({trace.Tasks.Count} tasks, {trace.Application}) at {speed}x on {slots} slots.",
+            faults.Count == 0 ? "No faults injected." : "Injected faults: " + string.Join("; ", faults.Select(Describe)),
+        };
+        var startedAt = time.GetUtcNow();
+        var presenter = Presenters.Create(output, startedAt, "simulated");
+        presenter.Begin(header);
+        return await ReportLoop.RunAsync(presenter, sentinel.WatchAsync(cluster.CreateContext(), cancellationToken), startedAt, time, cancellationToken).ConfigureAwait(false);
     }
 
     private static string Describe(SimulatedFault fault) => fault switch
@@ -124,6 +115,7 @@ internal static class DemoCommand
         TaskFailureFault f => $"{f.Task} fails",
         HangFault f => $"{f.Task} hangs",
         VanishFault f => $"{f.Task} vanishes",
+        UnschedulableFault f => $"{f.Task} unschedulable for {f.Duration.TotalSeconds} s",
         ProbeOutageFault f => $"API outage of {f.Duration.TotalSeconds} s at +{f.From.TotalSeconds} s",
         _ => fault.ToString(),
     };

@@ -39,6 +39,7 @@ public sealed class ConnectivityDetector : IAnomalyDetector
                     {
                         ["consecutiveFailures"] = observation.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture),
                         ["error"] = observation.LastError ?? "",
+                        ["everObserved"] = state.EverObserved ? "true" : "false",
                     });
             }
 
@@ -56,12 +57,16 @@ public sealed class ConnectivityDetector : IAnomalyDetector
         }
 
         state.Lost = false;
+        state.EverObserved = true;
         state.OutageStartedAt = null;
     }
 
     private sealed class State
     {
         public bool Lost { get; set; }
+
+        /// <summary>Whether any observation has succeeded in this watch: lost connectivity before that means an unreachable cluster.</summary>
+        public bool EverObserved { get; set; }
 
         public DateTimeOffset? OutageStartedAt { get; set; }
     }

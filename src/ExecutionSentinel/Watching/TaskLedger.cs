@@ -17,12 +17,31 @@ internal sealed class TaskLedger
     private int _failed;
     private int _running;
     private int _outsideInventory;
+    private readonly Dictionary<string, TypeCounts> _byType = new(StringComparer.Ordinal);
 
     public TaskLedger(WorkflowIndex workflow) => _workflow = workflow;
 
     public IReadOnlyDictionary<string, TaskObservation> Tasks => _latest;
 
     public ProgressCounts Progress => new(_completed, _failed, _running, _workflow.TotalTasks + _outsideInventory);
+
+    /// <summary>The counts per task type: every inventory type, plus types seen outside the inventory.</summary>
+    public IReadOnlyDictionary<string, ProgressCounts> ProgressByType()
+    {
+        var result = new Dictionary<string, ProgressCounts>(StringComparer.Ordinal);
+        foreach (var type in _workflow.TaskTypes)
+        {
+            result[type] = new ProgressCounts(0, 0, 0, _workflow.CountOfType(type));
+        }
+
+        foreach (var (type, counts) in _byType)
+        {
+            var total = Math.Max(_workflow.CountOfType(type), counts.Seen);
+            result[type] = new ProgressCounts(counts.Completed, counts.Failed, counts.Running, total);
+        }
+
+        return result;
+    }
 
     /// <summary>Applies one observation and returns what changed, in the order the probe listed the tasks, then vanished ones.</summary>
     public List<TaskChange> Apply(IReadOnlyCollection<TaskObservation> observed)
@@ -50,6 +69,7 @@ internal sealed class TaskLedger
                 }
 
                 Count(current, +1);
+                TypeOf(current).Seen++;
                 _latest[current.Name] = current;
                 changes.Add(new TaskChange(null, current));
             }
@@ -78,18 +98,43 @@ internal sealed class TaskLedger
 
     private void Count(TaskObservation task, int delta)
     {
+        var type = TypeOf(task);
         switch (task.Phase)
         {
             case TaskPhase.Succeeded:
                 _completed += delta;
+                type.Completed += delta;
                 break;
             case TaskPhase.Failed:
                 _failed += delta;
+                type.Failed += delta;
                 break;
             case TaskPhase.Running when !task.IsGone:
                 _running += delta;
+                type.Running += delta;
                 break;
         }
+    }
+
+    private TypeCounts TypeOf(TaskObservation task)
+    {
+        if (!_byType.TryGetValue(task.TaskType, out var counts))
+        {
+            _byType[task.TaskType] = counts = new TypeCounts();
+        }
+
+        return counts;
+    }
+
+    private sealed class TypeCounts
+    {
+        public int Completed { get; set; }
+
+        public int Failed { get; set; }
+
+        public int Running { get; set; }
+
+        public int Seen { get; set; }
     }
 
     private sealed class Entry(TaskObservation observation)

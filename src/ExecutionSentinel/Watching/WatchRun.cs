@@ -89,6 +89,7 @@ internal sealed class WatchRun
             }
         }
 
+        AttachProgressByType(reports);
         return reports;
     }
 
@@ -96,7 +97,21 @@ internal sealed class WatchRun
     public SentinelReport TimeOut(DateTimeOffset now)
     {
         _detection.Now = now;
-        return Terminal(exitCode: null, timedOut: true);
+        return Terminal(exitCode: null, timedOut: true) with { ProgressByType = _ledger.ProgressByType() };
+    }
+
+    /// <summary>Progress, phase and terminal reports carry the counts per type, computed once per tick when needed.</summary>
+    private void AttachProgressByType(List<SentinelReport> reports)
+    {
+        IReadOnlyDictionary<string, ProgressCounts>? byType = null;
+        for (var i = 0; i < reports.Count; i++)
+        {
+            var kind = reports[i].Kind;
+            if (kind == ReportKind.Progress || kind == ReportKind.PhaseStarted || kind == ReportKind.PhaseCompleted || kind.IsTerminal)
+            {
+                reports[i] = reports[i] with { ProgressByType = byType ??= _ledger.ProgressByType() };
+            }
+        }
     }
 
     private void RunDetectors(List<SentinelReport> reports)

@@ -2,10 +2,20 @@ using System.Globalization;
 
 namespace ExecutionSentinel.Cli.Output;
 
-/// <summary>Writes reports as plain lines: time since the watch started, severity, kind, message.</summary>
-internal sealed class PlainReportWriter(TextWriter output, DateTimeOffset startedAt)
+/// <summary>Plain lines (for logs, pipes and files): time since the watch started, severity, kind, message.</summary>
+internal sealed class PlainPresenter(TextWriter output, DateTimeOffset startedAt, string clock) : IReportPresenter
 {
-    public void Write(SentinelReport report)
+    public void Begin(IReadOnlyList<string> header)
+    {
+        foreach (var line in header)
+        {
+            output.WriteLine(line);
+        }
+
+        output.WriteLine();
+    }
+
+    public void Show(SentinelReport report)
     {
         var elapsed = report.Timestamp - startedAt;
         output.WriteLine(string.Create(
@@ -13,17 +23,24 @@ internal sealed class PlainReportWriter(TextWriter output, DateTimeOffset starte
             $"[+{(int)elapsed.TotalHours:00}:{elapsed.Minutes:00}:{elapsed.Seconds:00}] {Severity(report.Severity),-5} {report.Kind.Name,-21} {report.Message}"));
     }
 
-    public void WriteSummary(WatchSummary summary)
+    public Task EndAsync(WatchSummary? summary, ProgressCounts lastProgress, TimeSpan elapsed)
     {
         output.WriteLine();
+        if (summary is null)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Interrupted after {elapsed:hh\\:mm\\:ss} ({clock}): {lastProgress}."));
+            return Task.CompletedTask;
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Outcome:   {summary.Outcome}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Tasks:     {summary.CompletedTasks} completed, {summary.FailedTasks} failed, {summary.TotalTasks} total"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Exit code: {(summary.ExitCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : "none (the engine never signalled)")}"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Duration:  {summary.Duration:hh\\:mm\\:ss} (simulated)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Duration:  {summary.Duration:hh\\:mm\\:ss} ({clock})"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Timed out: {(summary.TimedOut ? "yes" : "no")}, mass failure: {(summary.MassFailure ? "yes" : "no")}"));
+        return Task.CompletedTask;
     }
 
-    private static string Severity(ReportSeverity severity) => severity switch
+    public static string Severity(ReportSeverity severity) => severity switch
     {
         ReportSeverity.Info => "INFO",
         ReportSeverity.Warning => "WARN",

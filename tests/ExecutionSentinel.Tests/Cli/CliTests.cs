@@ -1,0 +1,143 @@
+using System.Text.Json;
+using ExecutionSentinel.FakeKube;
+using ExecutionSentinel.Testing;
+using ExecutionSentinel.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ExecutionSentinel.Tests.Cli;
+
+/// <summary>The command-line tool in its own process: output formats, exit codes, bad input, and a real watch over HTTP.</summary>
+public sealed class CliTests
+{
+    private const string ValidContext = """
+        {"namespace": "wf-1000g-20260221", "engine_pod_name": "hyperflow-engine-0", "engine_container": "hyperflow",
+         "task_inventory": [{"name": "sifting-0", "task_type": "sifting", "dag_order": 2, "expected_duration_seconds": 45.0}],
+         "dag_structure": {"sifting": []}}
+        """;
+
+    [Fact]
+    public async Task Demo_json_output_is_NDJSON_with_the_Python_event_names_then_a_summary()
+    {
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(["demo", "--speed", "400", "--output", "json"]);
+
+        Assert.True(exit == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var events = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var names = events.Select(e => e.GetProperty("event").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "PROGRESS", "ANOMALY_OOMKILL", "ANOMALY_STRAGGLER", "CONNECTIVITY_LOSS", "COMPLETION", "POD_EVICTED", "SUMMARY" }, names);
+        var summary = events[^1];
+        Assert.Equal("SUMMARY", summary.GetProperty("event").GetString());
+        Assert.Equal("completed", summary.GetProperty("outcome").GetString());
+        Assert.Equal(0, summary.GetProperty("exit_code").GetInt32());
+        Assert.All(events.SkipLast(1), e =>
+        {
+            Assert.Equal(JsonValueKind.Object, e.GetProperty("progress").ValueKind);
+            Assert.False(string.IsNullOrEmpty(e.GetProperty("message").GetString()));
+        });
+    }
+
+    [Fact]
+    public async Task Demo_text_output_off_a_terminal_is_plain_lines_and_a_summary()
+    {
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(["demo", "--speed", "3000", "--trace", "srasearch-chameleon-10a-001", "--faults", "none"]);
+
+        Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain("\u001b[", stdout, StringComparison.Ordinal);
+        Assert.Contains("Outcome:   Completed", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_context_file_is_a_usage_error_naming_the_file()
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync(["watch", "--context", "/no/such/context.json"]);
+
+        Assert.Equal(64, exit);
+        Assert.Contains("/no/such/context.json", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Malformed_JSON_names_the_line_and_column()
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync(["watch", "--context", "-"], stdin: "{\n  \"namespace\": \"x\",\n  \"engine_pod_name\": oops\n}");
+
+        Assert.Equal(64, exit);
+        Assert.Contains("line 3, column", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_context_lists_every_problem()
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync(
+            ["watch", "--context", "-"],
+            stdin: """{"namespace": "", "engine_pod_name": 5, "task_inventory": [{"name": "a", "task_type": "t", "dag_order": "x"}], "dag_structure": []}""");
+
+        Assert.Equal(64, exit);
+        Assert.Contains("$.engine_pod_name must be a string", stderr, StringComparison.Ordinal);
+        Assert.Contains("$.task_inventory[0].dag_order must be an integer", stderr, StringComparison.Ordinal);
+        Assert.Contains("$.dag_structure must be an object", stderr, StringComparison.Ordinal);
+        Assert.Contains("Namespace is empty", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_environment_variables_are_named_and_a_dotenv_file_is_read()
+    {
+        var folder = Directory.CreateTempSubdirectory("sentinel-env").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, ".env"), "# from the Python tool\nSENTINEL_TIMEOUT=soon\n");
+
+        var (exit, _, stderr) = await CliRunner.RunAsync(
+            ["watch", "--context", "-"], stdin: ValidContext, environment: new Dictionary<string, string> { ["SENTINEL_POLL_INTERVAL"] = "ten" }, workingDirectory: folder);
+
+        Assert.Equal(64, exit);
+        Assert.Contains("SENTINEL_POLL_INTERVAL must be a number (was 'ten')", stderr, StringComparison.Ordinal);
+        Assert.Contains("SENTINEL_TIMEOUT must be a number (was 'soon')", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_kubeconfig_is_a_usage_error_and_an_unreachable_cluster_exits_69()
+    {
+        var missing = await CliRunner.RunAsync(["watch", "--context", "-", "--kubeconfig", "/no/such/kubeconfig"], stdin: ValidContext);
+        Assert.Equal(64, missing.ExitCode);
+        Assert.Contains("/no/such/kubeconfig", missing.Stderr, StringComparison.Ordinal);
+
+        using var kubectl = new Kubectl(new Uri("http://127.0.0.1:1"));
+        var unreachable = await CliRunner.RunAsync(["watch", "--context", "-", "--kubeconfig", kubectl.KubeconfigPath], stdin: ValidContext);
+        Assert.Equal(69, unreachable.ExitCode);
+        Assert.Contains("cannot reach the cluster", unreachable.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-secret", unreachable.Stderr + unreachable.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, 0, "completed")]
+    [InlineData(1, 1, "failed")]
+    [InlineData(null, 2, "timedout")]
+    public async Task Watch_over_a_real_API_server_ends_with_the_documented_exit_code(int? engineExit, int expectedExit, string outcome)
+    {
+        await using var server = await FakeKubeApiServer.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1));
+        var trace = WorkflowTrace.LoadBundled("srasearch-chameleon-10a-001");
+        var cluster = new SimulatedCluster(trace, time, new SimulatedClusterOptions { EngineExitCode = engineExit, EngineSignals = engineExit is not null });
+        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-cli"));
+        time.Advance(TimeSpan.FromMinutes(50)); // The whole run has happened: the tool sees its end at once.
+        driver.Sync(time.GetUtcNow());
+        var context = JsonSerializer.Serialize(new
+        {
+            @namespace = driver.Namespace,
+            engine_pod_name = driver.EnginePodName,
+            task_inventory = trace.Tasks.Select((t, i) => new { name = t.Name, task_type = t.Category, dag_order = i }),
+            dag_structure = new Dictionary<string, string[]>(),
+        });
+        using var kubectl = new Kubectl(server.Address);
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(
+            ["watch", "--context", "-", "--output", "json", "--timeout", "3"],
+            stdin: context,
+            environment: new Dictionary<string, string> { ["SENTINEL_POLL_INTERVAL"] = "0.5", ["SENTINEL_KUBECONFIG"] = kubectl.KubeconfigPath });
+
+        Assert.True(exit == expectedExit, $"exit {exit}: {stderr}");
+        var summary = JsonDocument.Parse(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        Assert.Equal(outcome, summary.GetProperty("outcome").GetString());
+        Assert.Equal(trace.Tasks.Count, summary.GetProperty("total_tasks").GetInt32());
+        Assert.Equal(engineExit == 1 ? trace.Tasks.Count : trace.Tasks.Count, summary.GetProperty("completed_tasks").GetInt32());
+    }
+}
