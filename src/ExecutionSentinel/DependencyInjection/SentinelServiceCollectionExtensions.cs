@@ -3,6 +3,7 @@ using ExecutionSentinel.Detection;
 using ExecutionSentinel.Detectors;
 using ExecutionSentinel.Kubernetes;
 using ExecutionSentinel.Kubernetes.Connection;
+using ExecutionSentinel.Observability;
 using ExecutionSentinel.Probing;
 using ExecutionSentinel.Watching;
 using k8s;
@@ -64,6 +65,9 @@ public static class SentinelServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SentinelOptions>, SentinelOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISentinel>(CreateSentinel);
+        services.TryAddSingleton(sp => new SentinelTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<SentinelHealth>();
+        services.TryAddSingleton(sp => new SentinelHealthCheck(sp.GetRequiredService<SentinelHealth>()));
 
         var builder = new SentinelBuilder(services);
         if (!services.Any(d => d.ServiceType == typeof(CoreRegisteredMarker)))
@@ -93,7 +97,9 @@ public static class SentinelServiceCollectionExtensions
             services.GetServices<IAnomalyDetector>(),
             services.GetRequiredService<IOptionsMonitor<SentinelOptions>>(),
             services.GetRequiredService<TimeProvider>(),
-            services.GetService<ILogger<Sentinel>>());
+            services.GetService<ILogger<Sentinel>>(),
+            services.GetRequiredService<SentinelTelemetry>(),
+            services.GetRequiredService<SentinelHealth>());
     }
 
     private static void AddKubernetesProbe(IServiceCollection services)

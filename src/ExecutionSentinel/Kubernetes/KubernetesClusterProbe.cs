@@ -20,14 +20,17 @@ internal sealed class KubernetesClusterProbe : IClusterProbe
     private readonly ResiliencePipelineProvider<KubernetesPipelineKey> _pipelines;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Observability.SentinelTelemetry _telemetry;
 
     public KubernetesClusterProbe(
         IKubernetes client,
         IOptionsMonitor<KubernetesProbeOptions> options,
         ResiliencePipelineProvider<KubernetesPipelineKey> pipelines,
         TimeProvider time,
+        Observability.SentinelTelemetry telemetry,
         ILogger<KubernetesClusterProbe>? logger = null)
     {
+        _telemetry = telemetry;
         _client = client;
         _options = options;
         _pipelines = pipelines;
@@ -42,7 +45,7 @@ internal sealed class KubernetesClusterProbe : IClusterProbe
     {
         ArgumentNullException.ThrowIfNull(context);
         var session = new KubernetesProbeSession(
-            _client, context, _options.CurrentValue, _pipelines.GetPipeline(KubernetesResilience.PipelineKey), _time, _logger);
+            _client, context, _options.CurrentValue, _pipelines.GetPipeline(KubernetesResilience.PipelineKey), _time, _logger, _telemetry);
         try
         {
             await session.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -72,8 +72,11 @@ public sealed class KubernetesProbeOptions
     /// <summary>How many times a failed list or exec call is retried (exponential back-off with jitter; <c>Retry-After</c> honoured). Default 3.</summary>
     public int MaxRetries { get; set; } = 3;
 
-    /// <summary>How long the circuit stays open, failing calls at once, after most calls failed. Default 15 s.</summary>
-    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// How long the circuit stays open, failing calls at once, after most calls failed. Default 5 s: short against the
+    /// connectivity threshold (3 ticks of 10 s), so that a brief outage is not reported as lost connectivity.
+    /// </summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// The engine's completion signal: a file in the engine container holding the workflow's exit code, read with

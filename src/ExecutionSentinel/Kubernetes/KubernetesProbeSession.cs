@@ -29,16 +29,17 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
         KubernetesProbeOptions options,
         Polly.ResiliencePipeline pipeline,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        Observability.SentinelTelemetry telemetry)
     {
         _context = context;
         _options = options;
         _logger = logger;
         _cache = new WorkflowCache(context, options.TaskTypeLabel);
         _signal = new EngineSignalReader(client, pipeline, options, logger);
-        Pods = new ResourceInformer<V1Pod>(new PodApi(client), context.Namespace, options.TaskLabelSelector, options, pipeline, time, logger, this, _cacheLock);
+        Pods = new ResourceInformer<V1Pod>(new PodApi(client), context.Namespace, options.TaskLabelSelector, options, pipeline, time, logger, this, _cacheLock, telemetry);
         Jobs = new ResourceInformer<V1Job>(
-            new JobApi(client), context.Namespace, options.JobLabelSelector ?? options.TaskLabelSelector, options, pipeline, time, logger, this, _cacheLock);
+            new JobApi(client), context.Namespace, options.JobLabelSelector ?? options.TaskLabelSelector, options, pipeline, time, logger, this, _cacheLock, telemetry);
     }
 
     public ResourceInformer<V1Pod> Pods { get; }
@@ -74,7 +75,13 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
             await Jobs.ListAsync(cancellationToken).ConfigureAwait(false);
             await Pods.ListAsync(cancellationToken).ConfigureAwait(false);
         }
-        else if ((Pods.Health.Failure, Jobs.Health.Failure) is var (podFailure, jobFailure) && (podFailure ?? jobFailure) is { } failure)
+        else
+        {
+            await RetryFailingAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.Mode == KubernetesProbeMode.Watch
+            && (Pods.Health.Failure, Jobs.Health.Failure) is var (podFailure, jobFailure) && (podFailure ?? jobFailure) is { } failure)
         {
             var resource = podFailure is not null ? Pods.Resource : Jobs.Resource;
             throw new ClusterUnavailableException($"Cannot list {resource} in namespace '{_context.Namespace}': {failure.Message}", failure);
@@ -88,6 +95,23 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
 
         var signal = await _signal.ReadAsync(_context, tasks, cancellationToken).ConfigureAwait(false);
         return new ClusterObservation { Tasks = tasks, EngineSignal = signal };
+    }
+
+    private async Task RetryFailingAsync(CancellationToken cancellationToken)
+    {
+        var retries = new List<Task>(2);
+        foreach (var informer in new IInformer[] { Pods, Jobs })
+        {
+            if (informer.Health.Failure is not null)
+            {
+                retries.Add(informer.RetryNowAsync(cancellationToken));
+            }
+        }
+
+        if (retries.Count > 0)
+        {
+            await Task.WhenAll(retries).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Diagnostics;
 using ExecutionSentinel.Detection;
+using ExecutionSentinel.Observability;
 using ExecutionSentinel.Probing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,19 +21,25 @@ internal sealed class Sentinel : ISentinel
     private readonly IOptionsMonitor<SentinelOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SentinelTelemetry _telemetry;
+    private readonly SentinelHealth _health;
 
     public Sentinel(
         IClusterProbe probe,
         IEnumerable<IAnomalyDetector> detectors,
         IOptionsMonitor<SentinelOptions> options,
         TimeProvider time,
-        ILogger<Sentinel>? logger = null)
+        ILogger<Sentinel>? logger = null,
+        SentinelTelemetry? telemetry = null,
+        SentinelHealth? health = null)
     {
         _probe = probe;
         _detectors = detectors.ToArray();
         _options = options;
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _telemetry = telemetry ?? new SentinelTelemetry();
+        _health = health ?? new SentinelHealth();
     }
 
     public IAsyncEnumerable<SentinelReport> WatchAsync(MonitoringContext context, CancellationToken cancellationToken = default)
@@ -51,6 +59,11 @@ internal sealed class Sentinel : ISentinel
     {
         var run = new WatchRun(context, options, _detectors, _time.GetUtcNow(), _logger);
         Log.WatchStarted(_logger, context.Namespace, context.EnginePodName, context.TaskInventory.Count);
+        using var watchActivity = SentinelTelemetry.Tracing.StartActivity("watch", ActivityKind.Internal);
+        watchActivity?.SetTag("k8s.namespace.name", context.Namespace);
+        watchActivity?.SetTag("execution_sentinel.tasks", context.TaskInventory.Count);
+        var healthId = _health.Begin(context.Namespace);
+        var tracked = 0L;
         IClusterProbeSession? session = null;
         try
         {
@@ -60,10 +73,13 @@ internal sealed class Sentinel : ISentinel
                 var tickStartedAt = _time.GetUtcNow();
                 ClusterObservation? observation = null;
                 string? error = null;
+                var observeActivity = SentinelTelemetry.Tracing.StartActivity("observe", ActivityKind.Internal);
+                var timestamp = _time.GetTimestamp();
                 try
                 {
                     session ??= await _probe.AttachAsync(context, cancellationToken).ConfigureAwait(false);
                     observation = await session.ObserveAsync(cancellationToken).ConfigureAwait(false);
+                    observeActivity?.SetTag("execution_sentinel.tasks.observed", observation.Tasks.Count);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -74,12 +90,24 @@ internal sealed class Sentinel : ISentinel
 #pragma warning restore CA1031
                 {
                     error = ex.Message;
+                    observeActivity?.SetStatus(ActivityStatusCode.Error, ex.Message);
                     Log.ObservationFailed(_logger, ex, context.Namespace, run.ConsecutiveFailures + 1);
                 }
-
-                var now = _time.GetUtcNow();
-                foreach (var report in run.Tick(observation, error, now))
+                finally
                 {
+                    observeActivity?.Dispose();
+                }
+
+                _telemetry.ObservationDuration.Record(_time.GetElapsedTime(timestamp).TotalSeconds);
+                _telemetry.Observations.Add(1, new KeyValuePair<string, object?>("outcome", observation is null ? "failure" : "success"));
+                var now = _time.GetUtcNow();
+                var reports = run.Tick(observation, error, now);
+                _telemetry.TasksTracked.Add(run.TrackedTasks - tracked);
+                tracked = run.TrackedTasks;
+                _health.Update(healthId, run.ConsecutiveFailures >= options.ConnectivityFailureThreshold, error);
+                foreach (var report in reports)
+                {
+                    _telemetry.Reports.Add(1, new KeyValuePair<string, object?>("kind", report.Kind.Name), new KeyValuePair<string, object?>("severity", report.Severity.ToString()));
                     yield return report;
                     if (report.IsTerminal)
                     {
@@ -93,6 +121,7 @@ internal sealed class Sentinel : ISentinel
                 {
                     var timedOut = run.TimeOut(now);
                     Log.WatchEnded(_logger, context.Namespace, timedOut.Kind.Name);
+                    _telemetry.Reports.Add(1, new KeyValuePair<string, object?>("kind", timedOut.Kind.Name), new KeyValuePair<string, object?>("severity", timedOut.Severity.ToString()));
                     yield return timedOut;
                     yield break;
                 }
@@ -107,6 +136,8 @@ internal sealed class Sentinel : ISentinel
         }
         finally
         {
+            _health.End(healthId);
+            _telemetry.TasksTracked.Add(-tracked);
             if (session is not null)
             {
                 try

@@ -23,6 +23,9 @@ internal sealed class TaskLedger
 
     public IReadOnlyDictionary<string, TaskObservation> Tasks => _latest;
 
+    /// <summary>The number of tasks seen so far.</summary>
+    public int TrackedCount => _entries.Count;
+
     public ProgressCounts Progress => new(_completed, _failed, _running, _workflow.TotalTasks + _outsideInventory);
 
     /// <summary>The counts per task type: every inventory type, plus types seen outside the inventory.</summary>

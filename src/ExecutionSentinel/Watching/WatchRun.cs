@@ -38,6 +38,9 @@ internal sealed class WatchRun
 
     public int ConsecutiveFailures => _consecutiveFailures;
 
+    /// <summary>The tasks the watch has seen so far.</summary>
+    public int TrackedTasks => _ledger.TrackedCount;
+
     public DateTimeOffset Deadline => StartedAt + _options.WatchTimeout;
 
     /// <summary>Runs one tick. The last report returned is terminal when the watch ends.</summary>

@@ -14,7 +14,7 @@ namespace ExecutionSentinel.Kubernetes.Informing;
 /// timer that restarts a watch that went silent.
 /// </summary>
 /// <typeparam name="T">The kind of object.</typeparam>
-internal sealed class ResourceInformer<T>
+internal sealed class ResourceInformer<T> : IInformer
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly IResourceApi<T> _api;
@@ -26,6 +26,10 @@ internal sealed class ResourceInformer<T>
     private readonly ILogger _logger;
     private readonly IInformerSink<T> _sink;
     private readonly object _sinkLock;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Observability.SentinelTelemetry _telemetry;
+    private readonly KeyValuePair<string, object?> _resourceTag;
+    private TaskCompletionSource _attempted = NewAttempt();
 
     public ResourceInformer(
         IResourceApi<T> api,
@@ -36,8 +40,11 @@ internal sealed class ResourceInformer<T>
         TimeProvider time,
         ILogger logger,
         IInformerSink<T> sink,
-        object sinkLock)
+        object sinkLock,
+        Observability.SentinelTelemetry telemetry)
     {
+        _telemetry = telemetry;
+        _resourceTag = new KeyValuePair<string, object?>("resource", api.Resource);
         _api = api;
         _namespace = @namespace;
         _selector = selector;
@@ -52,6 +59,27 @@ internal sealed class ResourceInformer<T>
     public InformerHealth Health { get; } = new();
 
     public string Resource => _api.Resource;
+
+    /// <summary>
+    /// Cuts a failing informer's back-off short and waits for its next list attempt, so that a tick taken after an
+    /// outage ends sees the cluster again at once instead of after the back-off.
+    /// </summary>
+    public async Task RetryNowAsync(CancellationToken cancellationToken)
+    {
+        var attempted = Volatile.Read(ref _attempted).Task;
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+
+        await attempted.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Lists every page and replaces the cache's objects of this kind. Throws when the list fails.</summary>
     public async Task ListAsync(CancellationToken cancellationToken)
@@ -85,9 +113,16 @@ internal sealed class ResourceInformer<T>
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             Health.Failed(ex);
+            _telemetry.ProbeFailures.Add(1, _resourceTag);
             throw;
         }
+        finally
+        {
+            Interlocked.Exchange(ref _attempted, NewAttempt()).TrySetResult();
+        }
     }
+
+    private static TaskCompletionSource NewAttempt() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Follows changes until cancelled. Call after a successful <see cref="ListAsync"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -113,9 +148,11 @@ internal sealed class ResourceInformer<T>
                         continue;
                     case WatchOutcome.Stale:
                         Health.WatchRestarted();
+                        _telemetry.WatchRestarts.Add(1, _resourceTag, new KeyValuePair<string, object?>("reason", "stale"));
                         Log.WatchStale(_logger, _api.Resource, _namespace, _options.StalenessTimeout.TotalSeconds);
                         continue;
                     case WatchOutcome.Gone:
+                        _telemetry.WatchRestarts.Add(1, _resourceTag, new KeyValuePair<string, object?>("reason", "gone"));
                         Log.WatchGone(_logger, _api.Resource, _namespace, Health.ResourceVersion);
                         needsList = true;
 
@@ -137,13 +174,18 @@ internal sealed class ResourceInformer<T>
 #pragma warning restore CA1031
             {
                 Log.InformerFailed(_logger, ex, _api.Resource, _namespace, failuresInARow + 1);
+                _telemetry.WatchRestarts.Add(1, _resourceTag, new KeyValuePair<string, object?>("reason", "failure"));
                 needsList = true;
                 failuresInARow++;
             }
 
             try
             {
-                await Task.Delay(Backoff(failuresInARow), _time, cancellationToken).ConfigureAwait(false);
+                // A tick that finds the informer failing wakes it (RetryNowAsync) instead of waiting out the back-off.
+                using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                await Task.WhenAny(Task.Delay(Backoff(failuresInARow), _time, waiting.Token), _wake.WaitAsync(waiting.Token)).ConfigureAwait(false);
+                await waiting.CancelAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
             }
             catch (OperationCanceledException)
             {
@@ -175,6 +217,7 @@ internal sealed class ResourceInformer<T>
             {
                 staleness.CancelAfter(_options.StalenessTimeout);
                 Health.EventReceived();
+                _telemetry.WatchEvents.Add(1, _resourceTag);
                 var version = item?.Metadata?.ResourceVersion;
                 if (type == WatchEventType.Bookmark || item is null)
                 {

@@ -1,0 +1,29 @@
+using ExecutionSentinel.Observability;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ExecutionSentinel;
+
+/// <summary>
+/// Healthy while every running watch can observe its cluster; degraded while any has lost connectivity (as many
+/// failed observations in a row as <see cref="SentinelOptions.ConnectivityFailureThreshold"/>).
+/// Register it with <c>services.AddHealthChecks().AddCheck&lt;SentinelHealthCheck&gt;("execution-sentinel")</c>.
+/// </summary>
+public sealed class SentinelHealthCheck : IHealthCheck
+{
+    private readonly SentinelHealth _health;
+
+    internal SentinelHealthCheck(SentinelHealth health) => _health = health;
+
+    /// <inheritdoc />
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var watches = _health.Snapshot();
+        var lost = watches.Where(w => w.ConnectivityLost).ToList();
+        var data = new Dictionary<string, object> { ["watches"] = watches.Count, ["connectivityLost"] = lost.Count };
+        return Task.FromResult(lost.Count == 0
+            ? HealthCheckResult.Healthy($"{watches.Count} watch(es) observing.", data)
+            : HealthCheckResult.Degraded(
+                $"{lost.Count} of {watches.Count} watch(es) cannot observe the cluster: " + string.Join("; ", lost.Select(w => $"namespace '{w.Namespace}': {w.LastError}")),
+                data: data));
+    }
+}
