@@ -28,22 +28,28 @@ public static class SentinelServiceCollectionExtensions
     /// Choose another probe with <see cref="ISentinelBuilder.UseClusterProbe{TProbe}"/>.
     /// </remarks>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Changes the options, if given.</param>
     /// <returns>A builder to add detectors and choose the cluster probe.</returns>
-    public static ISentinelBuilder AddExecutionSentinel(this IServiceCollection services, Action<SentinelOptions>? configure = null)
+    public static ISentinelBuilder AddExecutionSentinel(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var builder = AddCore(services);
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
+        return AddCore(services);
+    }
 
+    /// <summary>Registers <see cref="ISentinel"/> as <see cref="AddExecutionSentinel(IServiceCollection)"/> does, and changes its options.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>A builder to add detectors and choose the cluster probe.</returns>
+    public static ISentinelBuilder AddExecutionSentinel(this IServiceCollection services, Action<SentinelOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = AddCore(services);
+        services.Configure(configure);
         return builder;
     }
 
     /// <summary>
-    /// Registers <see cref="ISentinel"/> as <see cref="AddExecutionSentinel(IServiceCollection, Action{SentinelOptions}?)"/> does,
+    /// Registers <see cref="ISentinel"/> as <see cref="AddExecutionSentinel(IServiceCollection)"/> does,
     /// binding the options from a configuration section (usually <c>configuration.GetSection("ExecutionSentinel")</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
