@@ -97,11 +97,7 @@ public sealed class HyperFlowClusterDriver
         }
 
         var attempts = timeline.Attempts;
-        var current = 0;
-        while (current + 1 < attempts.Count && attempts[current + 1].CreatedAt <= now)
-        {
-            current++;
-        }
+        var current = timeline.AttemptIndexAt(now);
 
         var attempt = attempts[current];
         var ended = now >= attempt.EndsAt;

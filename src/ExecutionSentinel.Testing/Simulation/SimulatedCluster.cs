@@ -180,11 +180,7 @@ public sealed class SimulatedCluster : IClusterProbe
             }
 
             var attempts = timeline.Attempts;
-            var current = 0;
-            while (current + 1 < attempts.Count && attempts[current + 1].CreatedAt <= now)
-            {
-                current++;
-            }
+            var current = timeline.AttemptIndexAt(now);
 
             var attempt = attempts[current];
             var ended = now >= attempt.EndsAt;

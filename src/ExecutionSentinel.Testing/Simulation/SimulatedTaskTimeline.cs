@@ -41,6 +41,18 @@ public sealed class SimulatedTaskTimeline
     internal int Slot { get; }
 
     internal IReadOnlyList<SimulatedAttempt> Attempts { get; }
+
+    /// <summary>The index of the attempt whose pod exists at <paramref name="now"/> (the latest one created by then).</summary>
+    internal int AttemptIndexAt(DateTimeOffset now)
+    {
+        var current = 0;
+        while (current + 1 < Attempts.Count && Attempts[current + 1].CreatedAt <= now)
+        {
+            current++;
+        }
+
+        return current;
+    }
 }
 
 /// <summary>One attempt (one pod) of a simulated task.</summary>
