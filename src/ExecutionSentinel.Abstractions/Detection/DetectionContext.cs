@@ -56,6 +56,12 @@ public sealed class DetectionContext
     /// <summary>The engine's completion signal, once seen.</summary>
     public EngineSignal? EngineSignal { get; set; }
 
+    /// <summary>Whether the engine's pod exists, as of the last observation that said (<see langword="null"/>: not known).</summary>
+    public bool? EnginePodPresent { get; set; }
+
+    /// <summary>When the checkpoint this watch resumed from was saved; <see langword="null"/> for a watch that did not resume.</summary>
+    public DateTimeOffset? ResumedFrom { get; set; }
+
     /// <summary>The name of the detector being called; reports made with <see cref="Report"/> carry it.</summary>
     public string DetectorName { get; set; } = "sentinel";
 
@@ -100,6 +106,7 @@ public sealed class DetectionContext
             Source = DetectorName,
             TaskName = task?.Name,
             TaskType = task?.TaskType,
+            JobName = task?.JobName,
             Progress = Progress,
         };
         return details is null ? report : report with { Details = details };

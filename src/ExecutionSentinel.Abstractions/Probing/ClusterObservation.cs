@@ -11,4 +11,7 @@ public sealed record ClusterObservation
 
     /// <summary>The engine's completion signal, or <see langword="null"/> while the engine has not signalled.</summary>
     public EngineSignal? EngineSignal { get; init; }
+
+    /// <summary>Whether the engine's pod exists: <see langword="false"/> when the cluster says it is gone, <see langword="null"/> when not checked.</summary>
+    public bool? EnginePodPresent { get; init; }
 }

@@ -17,6 +17,9 @@ public sealed record TaskObservation
     /// <summary>The name of the object that runs the task now (the pod, or the Job), when there is one.</summary>
     public string? ObjectName { get; init; }
 
+    /// <summary>The Kubernetes Job that runs the task (or the engine's equivalent), when known: what an intervention would act on.</summary>
+    public string? JobName { get; init; }
+
     /// <summary>Where the task is in its life.</summary>
     public required TaskPhase Phase { get; init; }
 
@@ -74,6 +77,7 @@ public sealed record TaskObservation
             || (Name == other.Name
                 && TaskType == other.TaskType
                 && ObjectName == other.ObjectName
+                && JobName == other.JobName
                 && Phase == other.Phase
                 && CreatedAt == other.CreatedAt
                 && StartedAt == other.StartedAt

@@ -25,6 +25,9 @@ public sealed record SentinelReport
     /// <summary>The task it concerns, when it concerns one task.</summary>
     public string? TaskName { get; init; }
 
+    /// <summary>The Job that runs the task it concerns, when known (what an intervention acts on).</summary>
+    public string? JobName { get; init; }
+
     /// <summary>The task type it concerns, when it concerns one task or one type.</summary>
     public string? TaskType { get; init; }
 

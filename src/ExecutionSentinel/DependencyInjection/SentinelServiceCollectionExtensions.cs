@@ -70,9 +70,11 @@ public static class SentinelServiceCollectionExtensions
         services.AddOptions<SentinelOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SentinelOptions>, SentinelOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISentinel>(CreateSentinel);
+        services.TryAddSingleton(CreateSentinel);
+        services.TryAddSingleton<ISentinel>(sp => sp.GetRequiredService<Sentinel>());
         services.TryAddSingleton(sp => new SentinelTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<SentinelHealth>();
+        services.TryAddSingleton<ExecutionSentinel.Watchdog.WorkflowActivity>();
         services.TryAddSingleton(sp => new SentinelHealthCheck(sp.GetRequiredService<SentinelHealth>()));
 
         var builder = new SentinelBuilder(services);
@@ -90,7 +92,10 @@ public static class SentinelServiceCollectionExtensions
                 .AddDetector<ContainerTroubleDetector>()
                 .AddDetector<StragglerDetector>()
                 .AddDetector<MassFailureDetector>()
-                .AddDetector<ConnectivityDetector>();
+                .AddDetector<ConnectivityDetector>()
+                .AddDetector<HangDetector>()
+                .AddDetector<StallDetector>()
+                .AddDetector<ConsistencyDetector>();
         }
 
         return builder;
@@ -105,7 +110,8 @@ public static class SentinelServiceCollectionExtensions
             services.GetRequiredService<TimeProvider>(),
             services.GetService<ILogger<Sentinel>>(),
             services.GetRequiredService<SentinelTelemetry>(),
-            services.GetRequiredService<SentinelHealth>());
+            services.GetRequiredService<SentinelHealth>(),
+            services.GetService<ExecutionSentinel.Watchdog.ICheckpointStore>());
     }
 
     private static void AddKubernetesProbe(IServiceCollection services)

@@ -94,7 +94,8 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
         }
 
         var signal = await _signal.ReadAsync(_context, tasks, cancellationToken).ConfigureAwait(false);
-        return new ClusterObservation { Tasks = tasks, EngineSignal = signal };
+        var enginePresent = signal is null ? await _signal.EnginePodPresentAsync(_context, cancellationToken).ConfigureAwait(false) : true;
+        return new ClusterObservation { Tasks = tasks, EngineSignal = signal, EnginePodPresent = enginePresent };
     }
 
     private async Task RetryFailingAsync(CancellationToken cancellationToken)

@@ -46,6 +46,9 @@ internal static class LabelSelectorSyntax
         return null;
     }
 
+    /// <summary>The selector's requirements, split at top-level commas.</summary>
+    public static IEnumerable<string> Requirements(string selector) => SplitTopLevel(selector);
+
     private static IEnumerable<string> SplitTopLevel(string selector)
     {
         var start = 0;

@@ -39,6 +39,18 @@ public sealed class SentinelOptions
     /// <summary>A task pending (unschedulable, pulling images, waiting for a node) longer than this is reported. Default 5 min.</summary>
     public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A workflow with running tasks but no progress and no activity (no task changed, nothing recorded through
+    /// <c>WorkflowActivity</c>) for this long is reported hung; the severity rises with elapsed ÷ this. Default 30 min.
+    /// </summary>
+    public TimeSpan HangThreshold { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Every seen task has ended (finished, failed, evicted or lost), the engine has not signalled, and no task appeared or
+    /// changed for this long: reported once as a stalled workflow (HyperFlow's infinite wait). Default 5 min.
+    /// </summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Connectivity is reported lost after this many observations in a row fail. Default 3.</summary>
     public int ConnectivityFailureThreshold { get; set; } = 3;
 }

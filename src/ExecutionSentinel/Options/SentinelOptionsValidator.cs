@@ -14,6 +14,8 @@ internal sealed class SentinelOptionsValidator : IValidateOptions<SentinelOption
         RequirePositive(options.PollInterval, nameof(options.PollInterval), failures);
         RequirePositive(options.WatchTimeout, nameof(options.WatchTimeout), failures);
         RequirePositive(options.PendingTimeout, nameof(options.PendingTimeout), failures);
+        RequirePositive(options.HangThreshold, nameof(options.HangThreshold), failures);
+        RequirePositive(options.StallTimeout, nameof(options.StallTimeout), failures);
         if (!double.IsFinite(options.StragglerMultiplier) || options.StragglerMultiplier < 1)
         {
             failures.Add(Describe(nameof(options.StragglerMultiplier), "must be a number of at least 1", options.StragglerMultiplier));

@@ -32,5 +32,8 @@ internal static class Format
 
     public static string Ratio(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
+    public static string List(IReadOnlyList<string> items, int shown) =>
+        items.Count <= shown ? string.Join(", ", items) : string.Join(", ", items.Take(shown)) + $" and {items.Count - shown} more";
+
     public static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -18,4 +18,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "Disposing the probe session of namespace {Namespace} failed")]
     public static partial void ProbeDisposeFailed(ILogger logger, Exception exception, string @namespace);
+
+    [LoggerMessage(6, LogLevel.Warning, "Reading or writing the checkpoint of namespace {Namespace} failed; the watch goes on")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception, string @namespace);
 }

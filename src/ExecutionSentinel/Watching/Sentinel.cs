@@ -23,6 +23,7 @@ internal sealed class Sentinel : ISentinel
     private readonly ILogger _logger;
     private readonly SentinelTelemetry _telemetry;
     private readonly SentinelHealth _health;
+    private readonly ExecutionSentinel.Watchdog.ICheckpointStore? _checkpoints;
 
     public Sentinel(
         IClusterProbe probe,
@@ -31,8 +32,10 @@ internal sealed class Sentinel : ISentinel
         TimeProvider time,
         ILogger<Sentinel>? logger = null,
         SentinelTelemetry? telemetry = null,
-        SentinelHealth? health = null)
+        SentinelHealth? health = null,
+        ExecutionSentinel.Watchdog.ICheckpointStore? checkpoints = null)
     {
+        _checkpoints = checkpoints;
         _probe = probe;
         _detectors = detectors.ToArray();
         _options = options;
@@ -63,6 +66,12 @@ internal sealed class Sentinel : ISentinel
         watchActivity?.SetTag("k8s.namespace.name", context.Namespace);
         watchActivity?.SetTag("execution_sentinel.tasks", context.TaskInventory.Count);
         var healthId = _health.Begin(context.Namespace);
+        var checkpointKey = $"{context.Namespace}/{context.EnginePodName}";
+        if (_checkpoints is not null)
+        {
+            run.MakeResumable(await LoadCheckpointAsync(checkpointKey, context, cancellationToken).ConfigureAwait(false));
+        }
+
         var tracked = 0L;
         IClusterProbeSession? session = null;
         try
@@ -102,6 +111,11 @@ internal sealed class Sentinel : ISentinel
                 _telemetry.Observations.Add(1, new KeyValuePair<string, object?>("outcome", observation is null ? "failure" : "success"));
                 var now = _time.GetUtcNow();
                 var reports = run.Tick(observation, error, now);
+                if (_checkpoints is not null && reports.Count > 0)
+                {
+                    await SaveCheckpointAsync(checkpointKey, run, now, context, cancellationToken).ConfigureAwait(false);
+                }
+
                 _telemetry.TasksTracked.Add(run.TrackedTasks - tracked);
                 tracked = run.TrackedTasks;
                 _health.Update(healthId, run.ConsecutiveFailures >= options.ConnectivityFailureThreshold, error);
@@ -151,6 +165,38 @@ internal sealed class Sentinel : ISentinel
                     Log.ProbeDisposeFailed(_logger, ex, context.Namespace);
                 }
             }
+        }
+    }
+
+    private async Task<ExecutionSentinel.Watchdog.WatchCheckpoint?> LoadCheckpointAsync(string key, MonitoringContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _checkpoints!.LoadAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // An unreadable checkpoint means starting afresh, not failing the watch.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            Log.CheckpointFailed(_logger, ex, context.Namespace);
+            return null;
+        }
+    }
+
+    private async Task SaveCheckpointAsync(string key, WatchRun run, DateTimeOffset now, MonitoringContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _checkpoints!.SaveAsync(
+                key,
+                new ExecutionSentinel.Watchdog.WatchCheckpoint { Reported = [.. run.Reported], Progress = run.Progress, SavedAt = now },
+                cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed save costs duplicates after a crash, never the watch.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            Log.CheckpointFailed(_logger, ex, context.Namespace);
         }
     }
 }

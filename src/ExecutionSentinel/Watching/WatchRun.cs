@@ -19,6 +19,8 @@ internal sealed class WatchRun
     private readonly DetectionContext _detection;
     private readonly HashSet<string> _reportedFaults = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unreadableSignals = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private bool _resumable;
     private int _consecutiveFailures;
     private bool _massFailure;
 
@@ -37,6 +39,26 @@ internal sealed class WatchRun
     public DateTimeOffset StartedAt => _detection.WatchStartedAt;
 
     public int ConsecutiveFailures => _consecutiveFailures;
+
+    /// <summary>The identities of the reports emitted so far (for checkpoints).</summary>
+    public IReadOnlyCollection<string> Reported => _reported;
+
+    /// <summary>The progress now.</summary>
+    public ProgressCounts Progress => _detection.Progress;
+
+    /// <summary>
+    /// Makes the run resumable: reports are identified and never emitted twice, and a checkpoint's reports count as
+    /// emitted already, so a resumed watch says only what is new.
+    /// </summary>
+    public void MakeResumable(ExecutionSentinel.Watchdog.WatchCheckpoint? checkpoint)
+    {
+        _resumable = true;
+        if (checkpoint is not null)
+        {
+            _reported.UnionWith(checkpoint.Reported);
+            _detection.ResumedFrom = checkpoint.SavedAt;
+        }
+    }
 
     /// <summary>The tasks the watch has seen so far.</summary>
     public int TrackedTasks => _ledger.TrackedCount;
@@ -68,6 +90,8 @@ internal sealed class WatchRun
             {
                 _detection.EngineSignal = observation.EngineSignal;
             }
+
+            _detection.EnginePodPresent = observation.EnginePodPresent ?? _detection.EnginePodPresent;
         }
 
         RunDetectors(reports);
@@ -93,6 +117,11 @@ internal sealed class WatchRun
         }
 
         AttachProgressByType(reports);
+        if (_resumable)
+        {
+            reports.RemoveAll(r => !r.IsTerminal && !_reported.Add(ReportIdentity.Of(r)));
+        }
+
         return reports;
     }
 

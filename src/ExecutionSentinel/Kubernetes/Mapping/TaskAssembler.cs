@@ -39,6 +39,7 @@ internal static class TaskAssembler
             Name = name,
             TaskType = taskType,
             ObjectName = current?.Name ?? job?.Name,
+            JobName = job?.Name ?? current?.JobName,
             Phase = phase,
             CreatedAt = job?.CreatedAt ?? (pods.Count > 0 ? pods[0].CreatedAt : null),
             StartedAt = current?.StartedAt,

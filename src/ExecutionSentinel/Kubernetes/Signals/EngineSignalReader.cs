@@ -33,6 +33,27 @@ internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline 
         return null;
     }
 
+    /// <summary>Whether the engine pod exists: false only when the API server says 404; null when it cannot tell.</summary>
+    public async Task<bool?> EnginePodPresentAsync(MonitoringContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pipeline.ExecuteAsync(
+                async ct => await client.CoreV1.ReadNamespacedPodAsync(context.EnginePodName, context.Namespace, cancellationToken: ct).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response?.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.SignalReadFailed(logger, ex, "(engine pod)", context.EnginePodName, context.EngineContainer);
+            return null;
+        }
+    }
+
     /// <returns>The file's content, or <see langword="null"/> when it cannot be read.</returns>
     private async Task<string?> CatAsync(MonitoringContext context, string path, CancellationToken cancellationToken)
     {

@@ -1,0 +1,89 @@
+using ExecutionSentinel;
+using ExecutionSentinel.Observability;
+using ExecutionSentinel.Watchdog;
+using ExecutionSentinel.Watching;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the watchdog: interventions (off by default), reconciliation, leader election, resume after a crash.</summary>
+public static class WatchdogSentinelBuilderExtensions
+{
+    /// <summary>
+    /// Puts the watchdog in front of the sentinel. Interventions stay off unless <paramref name="configure"/> enables them
+    /// (or DryRun); only the leader acts (a single replica leads unless <see cref="UseLeaderElection"/> is called); at most
+    /// <see cref="InterventionOptions.MaxPerHour"/> an hour. Registers <see cref="Watchdog"/> (status),
+    /// <see cref="InterventionGate"/> and, when an <see cref="IExecutionLedger"/> is registered, <see cref="Reconciler"/>.
+    /// </summary>
+    /// <param name="builder">The sentinel's builder.</param>
+    /// <param name="configure">Sets the mode, the limit and the policy.</param>
+    /// <returns>The builder.</returns>
+    public static ISentinelBuilder AddWatchdog(this ISentinelBuilder builder, Action<InterventionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<InterventionOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton<ILeadership, SingleReplicaLeadership>();
+        services.TryAddSingleton<IClusterActuator, KubernetesActuator>();
+        services.TryAddSingleton<IExecutionCluster, KubernetesExecutionCluster>();
+        services.AddOptions<ReconcilerOptions>();
+        services.TryAddSingleton(sp => new InterventionGate(
+            sp.GetRequiredService<IClusterActuator>(),
+            sp.GetRequiredService<ILeadership>(),
+            sp.GetRequiredService<IOptions<InterventionOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<InterventionGate>>()));
+        services.TryAddSingleton(sp => new Watchdog(sp.GetRequiredService<InterventionGate>(), sp.GetRequiredService<SentinelHealth>()));
+        services.TryAddSingleton(sp => new Reconciler(
+            sp.GetService<IExecutionLedger>() ?? throw new InvalidOperationException("The Reconciler needs an IExecutionLedger: register the application's ledger."),
+            sp.GetRequiredService<IExecutionCluster>(),
+            sp.GetRequiredService<InterventionGate>(),
+            sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<Reconciler>>()));
+        services.Replace(ServiceDescriptor.Singleton<ISentinel>(sp => new WatchdogSentinel(sp.GetRequiredService<Sentinel>(), sp.GetRequiredService<InterventionGate>())));
+        return builder;
+    }
+
+    /// <summary>Elects a leader among conductor replicas through a Kubernetes Lease: only the leader intervenes.</summary>
+    /// <param name="builder">The sentinel's builder.</param>
+    /// <param name="factory">Makes the leadership (e.g. <c>new LeaseLeadership(new LeaderElectionConfig(new LeaseLock(client, ns, name, identity)))</c>).</param>
+    /// <returns>The builder.</returns>
+    public static ISentinelBuilder UseLeaderElection(this ISentinelBuilder builder, Func<IServiceProvider, ILeadership> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.Replace(ServiceDescriptor.Singleton(factory));
+        return builder;
+    }
+
+    /// <summary>Checkpoints what each watch has reported, so that a restarted conductor resumes without repeating itself.</summary>
+    /// <param name="builder">The sentinel's builder.</param>
+    /// <param name="directory">Where the checkpoint files go.</param>
+    /// <returns>The builder.</returns>
+    public static ISentinelBuilder UseCheckpoints(this ISentinelBuilder builder, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICheckpointStore>(new FileCheckpointStore(directory)));
+        return builder;
+    }
+
+    /// <summary>Checkpoints to a store of the application's.</summary>
+    /// <param name="builder">The sentinel's builder.</param>
+    /// <param name="store">The store.</param>
+    /// <returns>The builder.</returns>
+    public static ISentinelBuilder UseCheckpoints(this ISentinelBuilder builder, ICheckpointStore store)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(store);
+        builder.Services.Replace(ServiceDescriptor.Singleton(store));
+        return builder;
+    }
+}

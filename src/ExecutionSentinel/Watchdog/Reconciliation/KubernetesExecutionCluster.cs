@@ -1,0 +1,37 @@
+using System.Net;
+using ExecutionSentinel.Kubernetes.Mapping;
+using k8s;
+using k8s.Autorest;
+
+namespace ExecutionSentinel.Watchdog;
+
+/// <summary>
+/// The cluster's view of an execution: its Job, read by name. 404 is "missing"; any other failure (timeout, 5xx, network) is
+/// "unknown", never "missing"; a Job with a Complete or Failed condition is "finished".
+/// </summary>
+internal sealed class KubernetesExecutionCluster(IKubernetes client) : IExecutionCluster
+{
+    public async ValueTask<ClusterExecutionState> GetStateAsync(LedgerExecution execution, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        try
+        {
+            var job = await client.BatchV1.ReadNamespacedJobAsync(execution.JobName, execution.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var facts = JobProjection.Project(job);
+            var finished = facts.IsComplete || facts.FailedReason is not null;
+            return new ClusterExecutionState(
+                finished ? ClusterPresence.Finished : ClusterPresence.Running,
+                KubernetesTime.Utc(job.Status?.StartTime) ?? facts.CreatedAt,
+                job.Metadata?.Uid);
+        }
+        catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return new ClusterExecutionState(ClusterPresence.Missing);
+        }
+        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or IOException or TimeoutException
+                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return new ClusterExecutionState(ClusterPresence.Unknown, Detail: ex.Message);
+        }
+    }
+}

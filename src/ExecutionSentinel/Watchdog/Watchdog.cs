@@ -1,0 +1,20 @@
+using ExecutionSentinel.Observability;
+
+namespace ExecutionSentinel.Watchdog;
+
+/// <summary>The watchdog's status on demand (resolve it from the service collection after <c>AddWatchdog()</c>).</summary>
+public sealed class Watchdog
+{
+    private readonly InterventionGate _gate;
+    private readonly SentinelHealth _health;
+
+    internal Watchdog(InterventionGate gate, SentinelHealth health)
+    {
+        _gate = gate;
+        _health = health;
+    }
+
+    /// <summary>Watches running, hangs detected, interventions done and refused, the last intervention, recent findings.</summary>
+    /// <returns>The status now.</returns>
+    public WatchdogStatus GetStatus() => _gate.Status(_health.Snapshot().Count);
+}

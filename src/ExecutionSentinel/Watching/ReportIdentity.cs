@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace ExecutionSentinel.Watching;
+
+/// <summary>
+/// What makes two reports the same report, for a resumed watch: the kind, the task, the type and the facts that tell one
+/// occurrence from another (attempt, level, counts; an outage by its time).
+/// </summary>
+internal static class ReportIdentity
+{
+    private static readonly string[] DistinguishingDetails = ["attempt", "level", "tasks", "raw", "detector", "error", "finding"];
+
+    public static string Of(SentinelReport report)
+    {
+        var parts = new List<string> { report.Kind.Name, report.TaskName ?? "", report.TaskType ?? "" };
+        foreach (var key in DistinguishingDetails)
+        {
+            if (report.Details.TryGetValue(key, out var value))
+            {
+                parts.Add(key + "=" + value);
+            }
+        }
+
+        if (report.Kind == ReportKind.Progress)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{report.Progress.Completed}/{report.Progress.Failed}"));
+        }
+        else if (report.Kind == ReportKind.ConnectivityLost || report.Kind == ReportKind.ConnectivityRestored)
+        {
+            parts.Add(report.Timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        }
+
+        return string.Join('|', parts);
+    }
+}
