@@ -212,6 +212,7 @@ public sealed class SimulatedCluster : IClusterProbe
                 Name = timeline.Task.Name,
                 TaskType = timeline.Task.Category,
                 ObjectName = string.Create(CultureInfo.InvariantCulture, $"job{timeline.Index + 1:x5}-{typeName}-{timeline.Index + 1}-1-a{attempt.Number}"),
+                JobName = string.Create(CultureInfo.InvariantCulture, $"job{timeline.Index + 1:x5}-{typeName}-{timeline.Index + 1}-1"),
                 Phase = phase,
                 CreatedAt = timeline.CreatedAt,
                 StartedAt = now >= attempt.StartedAt ? attempt.StartedAt : null,

@@ -26,10 +26,13 @@ internal sealed class SentinelHarness : IDisposable
         var sentinelBuilder = services.AddExecutionSentinel(o => sentinel?.Invoke(o)).UseSimulatedCluster(Cluster);
         builder?.Invoke(sentinelBuilder);
         _services = services.BuildServiceProvider(validateScopes: true);
+        Services = _services;
         Sentinel = _services.GetRequiredService<ISentinel>();
     }
 
     public FakeTimeProvider Time { get; }
+
+    public IServiceProvider Services { get; }
 
     public SimulatedCluster Cluster { get; }
 
