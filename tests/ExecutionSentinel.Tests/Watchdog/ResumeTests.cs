@@ -21,7 +21,7 @@ public sealed class ResumeTests
         options.Faults.Add(SimulatedFault.Evict(early[1].Name));
         options.Faults.Add(SimulatedFault.OomKill(late.Name));
         var cluster = new SimulatedCluster(trace, time, options);
-        var directory = Directory.CreateTempSubdirectory("sentinel-checkpoints").FullName;
+        var directory = new MemoryCheckpointStore();
 
         var before = await WatchAsync(cluster, time, directory, until: cluster.StartedAt + TimeSpan.FromMinutes(2));
         time.Advance(TimeSpan.FromMinutes(4)); // The conductor is down; the late OOM kill happens now.
@@ -62,7 +62,7 @@ public sealed class ResumeTests
         var trace = WorkflowTrace.LoadBundled("1000genome-chameleon-2ch-100k-001");
         var time = new FakeTimeProvider(SentinelHarness.Epoch);
         var cluster = new SimulatedCluster(trace, time, new SimulatedClusterOptions { ParallelSlots = 8, DeleteFinishedAfter = TimeSpan.FromSeconds(100) });
-        var directory = Directory.CreateTempSubdirectory("sentinel-checkpoints").FullName;
+        var directory = new MemoryCheckpointStore();
         var context = cluster.CreateContext();
         var smaller = context with { TaskInventory = [.. context.TaskInventory.Where(t => t.Name != trace.Tasks.Last(x => x.Category == "frequency").Name)] };
 
@@ -75,8 +75,37 @@ public sealed class ResumeTests
         Assert.Contains("types-never-seen", findings);
     }
 
+    [Fact]
+    public async Task The_file_store_round_trips_a_checkpoint_and_has_none_for_an_unknown_workflow()
+    {
+        var store = new FileCheckpointStore(Directory.CreateTempSubdirectory("sentinel-checkpoints").FullName);
+        var checkpoint = new WatchCheckpoint { Reported = ["oom-kill|a|individuals|attempt=1"], Progress = new ProgressCounts(3, 1, 2, 10), SavedAt = SentinelHarness.Epoch };
+
+        await store.SaveAsync("wf/hyperflow-engine-0", checkpoint, CancellationToken.None);
+        var loaded = await store.LoadAsync("wf/hyperflow-engine-0", CancellationToken.None);
+
+        Assert.Equal(checkpoint.Reported, loaded!.Reported);
+        Assert.Equal(checkpoint.Progress, loaded.Progress);
+        Assert.Equal(checkpoint.SavedAt, loaded.SavedAt);
+        Assert.Null(await store.LoadAsync("other/engine", CancellationToken.None));
+    }
+
+    /// <summary>Completes synchronously, so fake time never moves while a checkpoint is being written.</summary>
+    private sealed class MemoryCheckpointStore : ICheckpointStore
+    {
+        private readonly Dictionary<string, WatchCheckpoint> _saved = [];
+
+        public ValueTask<WatchCheckpoint?> LoadAsync(string key, CancellationToken cancellationToken) => ValueTask.FromResult(_saved.GetValueOrDefault(key));
+
+        public ValueTask SaveAsync(string key, WatchCheckpoint checkpoint, CancellationToken cancellationToken)
+        {
+            _saved[key] = checkpoint;
+            return ValueTask.CompletedTask;
+        }
+    }
+
     private static async Task<List<SentinelReport>> WatchAsync(
-        SimulatedCluster cluster, FakeTimeProvider time, string? directory, DateTimeOffset? until, MonitoringContext? context = null)
+        SimulatedCluster cluster, FakeTimeProvider time, ICheckpointStore? directory, DateTimeOffset? until, MonitoringContext? context = null)
     {
         var services = new ServiceCollection().AddSingleton<TimeProvider>(time);
         var builder = services.AddExecutionSentinel(o => o.WatchTimeout = TimeSpan.FromHours(2)).UseSimulatedCluster(cluster);
