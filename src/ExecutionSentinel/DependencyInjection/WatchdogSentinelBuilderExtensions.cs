@@ -34,12 +34,20 @@ public static class WatchdogSentinelBuilderExtensions
         services.TryAddSingleton<IClusterActuator, KubernetesActuator>();
         services.TryAddSingleton<IExecutionCluster, KubernetesExecutionCluster>();
         services.AddOptions<ReconcilerOptions>();
-        services.TryAddSingleton(sp => new InterventionGate(
-            sp.GetRequiredService<IClusterActuator>(),
-            sp.GetRequiredService<ILeadership>(),
-            sp.GetRequiredService<IOptions<InterventionOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<InterventionGate>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var telemetry = sp.GetRequiredService<SentinelTelemetry>();
+            return new InterventionGate(
+                sp.GetRequiredService<IClusterActuator>(),
+                sp.GetRequiredService<ILeadership>(),
+                sp.GetRequiredService<IOptions<InterventionOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<InterventionGate>>())
+            {
+                Observer = (action, outcome) => telemetry.Interventions.Add(
+                    1, new KeyValuePair<string, object?>("action", action.ToString()), new KeyValuePair<string, object?>("outcome", outcome.ToString())),
+            };
+        });
         services.TryAddSingleton(sp => new Watchdog(sp.GetRequiredService<InterventionGate>(), sp.GetRequiredService<SentinelHealth>()));
         services.TryAddSingleton(sp => new Reconciler(
             sp.GetService<IExecutionLedger>() ?? throw new InvalidOperationException("The Reconciler needs an IExecutionLedger: register the application's ledger."),

@@ -29,6 +29,7 @@ internal sealed class KubeHarness : IAsyncDisposable
         Driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-" + Guid.NewGuid().ToString("N")[..8]));
         Sentinel = services.GetRequiredService<ISentinel>();
         Probe = (KubernetesClusterProbe)services.GetRequiredService<IClusterProbe>();
+        Services = services;
     }
 
     public FakeKubeApiServer Server { get; }
@@ -43,6 +44,8 @@ internal sealed class KubeHarness : IAsyncDisposable
 
     public KubernetesClusterProbe Probe { get; }
 
+    public IServiceProvider Services { get; }
+
     /// <summary>The largest count of watch restarts and relists any session had, read while the watch ran.</summary>
     public (long WatchRestarts, long Relists, long Events) Counters { get; private set; }
 
@@ -50,7 +53,8 @@ internal sealed class KubeHarness : IAsyncDisposable
         WorkflowTrace trace,
         Action<SimulatedClusterOptions>? cluster = null,
         Action<SentinelOptions>? sentinel = null,
-        Action<KubernetesProbeOptions>? probe = null)
+        Action<KubernetesProbeOptions>? probe = null,
+        Action<ISentinelBuilder>? builder = null)
     {
         var server = await FakeKubeApiServer.StartAsync();
         var time = new FakeTimeProvider(SentinelHarness.Epoch);
@@ -60,7 +64,7 @@ internal sealed class KubeHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton<IKubernetes>(new k8s.Kubernetes(server.ClientConfiguration));
-        services.AddExecutionSentinel(o =>
+        var sentinelBuilder = services.AddExecutionSentinel(o =>
             {
                 o.WatchTimeout = TimeSpan.FromHours(6);
                 sentinel?.Invoke(o);
@@ -71,6 +75,7 @@ internal sealed class KubeHarness : IAsyncDisposable
                 o.RequestTimeout = TimeSpan.FromMinutes(2);
                 probe?.Invoke(o);
             });
+        builder?.Invoke(sentinelBuilder);
         return new KubeHarness(server, time, simulated, services.BuildServiceProvider(validateScopes: true));
     }
 

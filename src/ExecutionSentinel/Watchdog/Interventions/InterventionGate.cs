@@ -43,6 +43,9 @@ public sealed class InterventionGate
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>Told of every intervention's outcome (the library's metrics listen here).</summary>
+    internal Action<InterventionAction, InterventionOutcome>? Observer { get; set; }
+
     /// <summary>Whether the gate stopped acting after a systemic failure (until <see cref="Resume"/>).</summary>
     public bool Suspended { get; private set; }
 
@@ -98,6 +101,7 @@ public sealed class InterventionGate
         }
 
         var report = Report(action, target, outcome.Value);
+        Observer?.Invoke(action, outcome.Value);
         Log.InterventionDone(_logger, action.ToString(), Describe(target), outcome.Value.ToString());
         return (outcome.Value, report);
     }

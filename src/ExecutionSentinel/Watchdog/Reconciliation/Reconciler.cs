@@ -50,6 +50,25 @@ public sealed class Reconciler
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>Runs a cycle every <paramref name="interval"/> (on the reconciler's clock) until cancelled.</summary>
+    /// <param name="interval">The time between cycles' starts.</param>
+    /// <param name="cancellationToken">Ends the loop.</param>
+    /// <returns>Each cycle as it ends. A cycle that throws (the ledger could not be read) ends the loop with its exception.</returns>
+    public async IAsyncEnumerable<ReconciliationCycle> RunAsync(TimeSpan interval, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        while (true)
+        {
+            var started = _time.GetUtcNow();
+            yield return await RunCycleAsync(cancellationToken).ConfigureAwait(false);
+            var wait = started + interval - _time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Runs one cycle.</summary>
     /// <param name="cancellationToken">Cancels the cycle.</param>
     /// <returns>What it found and did.</returns>
