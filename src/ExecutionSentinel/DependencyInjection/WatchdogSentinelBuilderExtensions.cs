@@ -15,7 +15,8 @@ public static class WatchdogSentinelBuilderExtensions
     /// Puts the watchdog in front of the sentinel. Interventions stay off unless <paramref name="configure"/> enables them
     /// (or DryRun); only the leader acts (a single replica leads unless <see cref="UseLeaderElection"/> is called); at most
     /// <see cref="InterventionOptions.MaxPerHour"/> an hour. Registers <see cref="Watchdog"/> (status),
-    /// <see cref="InterventionGate"/> and, when an <see cref="IExecutionLedger"/> is registered, <see cref="Reconciler"/>.
+    /// <see cref="InterventionGate"/>, <see cref="HeartbeatMonitor"/> (configure <see cref="HeartbeatOptions"/> with
+    /// <c>services.Configure</c>) and, when an <see cref="IExecutionLedger"/> is registered, <see cref="Reconciler"/>.
     /// </summary>
     /// <param name="builder">The sentinel's builder.</param>
     /// <param name="configure">Sets the mode, the limit and the policy.</param>
@@ -34,6 +35,9 @@ public static class WatchdogSentinelBuilderExtensions
         services.TryAddSingleton<IClusterActuator, KubernetesActuator>();
         services.TryAddSingleton<IExecutionCluster, KubernetesExecutionCluster>();
         services.AddOptions<ReconcilerOptions>();
+        services.AddOptions<HeartbeatOptions>();
+        services.TryAddSingleton(sp => new HeartbeatMonitor(
+            sp.GetRequiredService<IOptions<HeartbeatOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<HeartbeatMonitor>>()));
         services.TryAddSingleton(sp =>
         {
             var telemetry = sp.GetRequiredService<SentinelTelemetry>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ExecutionSentinel.Watchdog;
 using Microsoft.Extensions.Time.Testing;
 
@@ -257,4 +258,20 @@ public sealed class HeartbeatMonitorTests
         _time);
 
     private static Runner Runner(string id, string? task = null) => new() { Id = id, Kind = RunnerKind.KubernetesJob, JobName = "job-" + id, TaskName = task };
+
+    [Fact]
+    public async Task AddWatchdog_registers_one_monitor_with_the_configured_timeout()
+    {
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_time).Configure<HeartbeatOptions>(o => o.Timeout = TimeSpan.FromSeconds(5));
+        services.AddExecutionSentinel().AddWatchdog();
+        await using var provider = services.BuildServiceProvider();
+        var monitor = provider.GetRequiredService<HeartbeatMonitor>();
+
+        monitor.Register(Runner("r1"));
+        _time.Advance(TimeSpan.FromSeconds(4.5));
+        Assert.Empty(await monitor.CheckAsync());
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Single(await monitor.CheckAsync());
+    }
 }
