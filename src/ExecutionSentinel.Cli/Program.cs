@@ -20,4 +20,14 @@ if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.Help
     return 64;
 }
 
-return await parsed.InvokeAsync().ConfigureAwait(false);
+// Ctrl+C (SIGINT) and SIGTERM cancel the watch, which then ends cleanly with what it knows (exit 130).
+using var interrupted = new CancellationTokenSource();
+using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Interrupt);
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Interrupt);
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupted.Token).ConfigureAwait(false);
+
+void Interrupt(System.Runtime.InteropServices.PosixSignalContext context)
+{
+    context.Cancel = true; // Do not die at once: let the watch print its summary.
+    interrupted.Cancel();
+}

@@ -140,4 +140,17 @@ public sealed class CliTests
         Assert.Equal(trace.Tasks.Count, summary.GetProperty("total_tasks").GetInt32());
         Assert.Equal(engineExit == 1 ? trace.Tasks.Count : trace.Tasks.Count, summary.GetProperty("completed_tasks").GetInt32());
     }
+
+    [Fact]
+    public async Task Ctrl_C_ends_cleanly_with_the_last_counts_and_exit_code_130()
+    {
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(
+            ["demo", "--speed", "20", "--faults", "none"],
+            interruptWhen: line => line.Contains("progress", StringComparison.Ordinal));
+
+        Assert.True(exit == 130, $"exit {exit}: {stderr}");
+        Assert.Contains("Interrupted after", stdout, StringComparison.Ordinal);
+        Assert.Contains("completed,", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", stderr, StringComparison.Ordinal);
+    }
 }

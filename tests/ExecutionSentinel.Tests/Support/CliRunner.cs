@@ -9,7 +9,11 @@ internal static class CliRunner
     private static readonly Lazy<string> ToolPath = new(Locate);
 
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
-        IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+        IEnumerable<string> args,
+        string? stdin = null,
+        IDictionary<string, string>? environment = null,
+        string? workingDirectory = null,
+        Func<string, bool>? interruptWhen = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -38,7 +42,7 @@ internal static class CliRunner
 
         using var process = Process.Start(info)!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stdout = interruptWhen is null ? process.StandardOutput.ReadToEndAsync(timeout.Token) : ReadThenInterruptAsync(process, interruptWhen, timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         if (stdin is not null)
         {
@@ -48,6 +52,25 @@ internal static class CliRunner
         process.StandardInput.Close();
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Reads the output until a line matches, then sends SIGINT (Ctrl+C), and reads the rest.</summary>
+    private static async Task<string> ReadThenInterruptAsync(Process process, Func<string, bool> interruptWhen, CancellationToken cancellationToken)
+    {
+        var output = new StringBuilder();
+        while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+        {
+            output.AppendLine(line);
+            if (interruptWhen(line))
+            {
+                using var kill = Process.Start("kill", ["-s", "INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+                await kill.WaitForExitAsync(cancellationToken);
+                break;
+            }
+        }
+
+        output.Append(await process.StandardOutput.ReadToEndAsync(cancellationToken));
+        return output.ToString();
     }
 
     /// <summary>The tool in its own build output (same configuration as the tests), found upward from the test binary.</summary>
