@@ -3,6 +3,7 @@ using System.Net;
 using ExecutionSentinel.Cli.Input;
 using ExecutionSentinel.Cli.Output;
 using ExecutionSentinel.Kubernetes;
+using ExecutionSentinel.Watchdog;
 using k8s;
 using k8s.Autorest;
 using k8s.Exceptions;
@@ -26,10 +27,17 @@ internal static class WatchCommand
         var output = new Option<OutputFormat>("--output") { Description = "text (a live view on a terminal, plain lines otherwise) or json (NDJSON).", DefaultValueFactory = _ => OutputFormat.Text };
         var envFile = new Option<string>("--env-file") { Description = "A .env file with SENTINEL_* variables.", DefaultValueFactory = _ => ".env" };
         var mode = new Option<KubernetesProbeMode>("--mode") { Description = "Watch (list then watch) or Poll (list every tick, for clusters that forbid watch).", DefaultValueFactory = _ => KubernetesProbeMode.Watch };
+        var checkpoints = new Option<string?>("--checkpoints") { Description = "A directory for checkpoints: a watch restarted after a crash does not repeat what it already reported." };
+        var interventions = new Option<InterventionMode>("--interventions") { Description = "Off (default: observe only), DryRun (report what would be done) or Enabled.", DefaultValueFactory = _ => InterventionMode.Off };
+        var act = new Option<string[]>("--act")
+        {
+            Description = "Map a report kind to an action, e.g. --act straggler=TerminateTask --act workflow-stalled=TerminateWorkflow (repeatable).",
+            AllowMultipleArgumentsPerToken = true,
+        };
 
         var command = new Command("watch", "Watch a running HyperFlow workflow on Kubernetes and report what goes wrong, until it ends.")
         {
-            context, poll, timeout, kubeconfig, output, envFile, mode,
+            context, poll, timeout, kubeconfig, output, envFile, mode, checkpoints, interventions, act,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
             new WatchArguments(
@@ -39,7 +47,10 @@ internal static class WatchCommand
                 result.GetValue(kubeconfig),
                 result.GetValue(output),
                 result.GetValue(envFile)!,
-                result.GetValue(mode)),
+                result.GetValue(mode),
+                result.GetValue(checkpoints),
+                result.GetValue(interventions),
+                result.GetValue(act) ?? []),
             cancellationToken));
         return command;
     }
@@ -48,9 +59,11 @@ internal static class WatchCommand
     {
         SentinelEnvironment environment;
         MonitoringContext context;
+        Dictionary<string, InterventionAction> actions;
         try
         {
             environment = SentinelEnvironment.Read(Environment.GetEnvironmentVariable, arguments.EnvFile);
+            actions = ParseActions(arguments.Act);
             context = await ContextFile.ReadAsync(arguments.Context, Console.In, cancellationToken).ConfigureAwait(false);
         }
         catch (InputException ex)
@@ -63,7 +76,7 @@ internal static class WatchCommand
             .SetMinimumLevel(environment.LogLevel)
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        services.AddExecutionSentinel(o =>
+        var builder = services.AddExecutionSentinel(o =>
             {
                 o.PollInterval = Seconds(arguments.Poll ?? environment.PollSeconds) ?? o.PollInterval;
                 o.WatchTimeout = Seconds(arguments.Timeout ?? environment.TimeoutSeconds) ?? o.WatchTimeout;
@@ -75,6 +88,23 @@ internal static class WatchCommand
                 o.KubeconfigPath = arguments.Kubeconfig ?? environment.Kubeconfig;
                 o.Mode = arguments.Mode;
             });
+        if (arguments.Checkpoints is { } directory)
+        {
+            builder.UseCheckpoints(directory);
+        }
+
+        if (arguments.Interventions != InterventionMode.Off || actions.Count > 0)
+        {
+            builder.AddWatchdog(o =>
+            {
+                o.Mode = arguments.Interventions;
+                foreach (var (kind, action) in actions)
+                {
+                    o.Actions[kind] = action;
+                }
+            });
+        }
+
         await using var provider = services.BuildServiceProvider();
 
         ISentinel sentinel;
@@ -148,5 +178,26 @@ internal static class WatchCommand
         return exitCode;
     }
 
-    private sealed record WatchArguments(string Context, double? Poll, double? Timeout, string? Kubeconfig, OutputFormat Output, string EnvFile, KubernetesProbeMode Mode);
+    private sealed record WatchArguments(
+        string Context, double? Poll, double? Timeout, string? Kubeconfig, OutputFormat Output, string EnvFile, KubernetesProbeMode Mode,
+        string? Checkpoints, InterventionMode Interventions, string[] Act);
+
+    private static Dictionary<string, InterventionAction> ParseActions(string[] pairs)
+    {
+        var actions = new Dictionary<string, InterventionAction>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var pair in pairs)
+        {
+            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || !Enum.TryParse<InterventionAction>(parts[1], ignoreCase: true, out var action))
+            {
+                problems.Add($"--act '{pair}' must be KIND=ACTION, ACTION one of {string.Join(", ", Enum.GetNames<InterventionAction>())}.");
+                continue;
+            }
+
+            actions[parts[0]] = action;
+        }
+
+        return problems.Count == 0 ? actions : throw new InputException(string.Join(Environment.NewLine, problems));
+    }
 }

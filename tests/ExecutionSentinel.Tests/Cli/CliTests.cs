@@ -153,4 +153,46 @@ public sealed class CliTests
         Assert.Contains("completed,", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Watch_with_checkpoints_does_not_repeat_itself_and_a_dry_run_intervention_is_reported()
+    {
+        await using var server = await FakeKubeApiServer.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1));
+        var trace = WorkflowTrace.LoadBundled("srasearch-chameleon-10a-001");
+        var options = new SimulatedClusterOptions();
+        options.Faults.Add(SimulatedFault.OomKill(trace.Tasks[^1].Name));
+        var cluster = new SimulatedCluster(trace, time, options);
+        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-cli2"));
+        time.Advance(TimeSpan.FromMinutes(50));
+        driver.Sync(time.GetUtcNow());
+        var context = JsonSerializer.Serialize(new
+        {
+            @namespace = driver.Namespace,
+            engine_pod_name = driver.EnginePodName,
+            task_inventory = trace.Tasks.Select((t, i) => new { name = t.Name, task_type = t.Category, dag_order = i }),
+        });
+        using var kubectl = new Kubectl(server.Address);
+        var checkpoints = Directory.CreateTempSubdirectory("sentinel-cli-checkpoints").FullName;
+        string[] args = ["watch", "--context", "-", "--output", "json", "--kubeconfig", kubectl.KubeconfigPath, "--poll", "0.5",
+            "--checkpoints", checkpoints, "--interventions", "DryRun", "--act", "oom-kill=TerminateTask"];
+
+        var first = await CliRunner.RunAsync(args, stdin: context);
+        var second = await CliRunner.RunAsync(args, stdin: context);
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        var firstEvents = Events(first.Stdout);
+        var secondEvents = Events(second.Stdout);
+        Assert.Single(firstEvents, e => e.Kind == "oom-kill");
+        Assert.Contains(firstEvents, e => e.Kind == "intervention" && e.Outcome == "DryRun");
+        Assert.DoesNotContain(secondEvents, e => e.Kind is "oom-kill" or "phase-started");
+        Assert.Equal("SUMMARY", secondEvents[^1].Event);
+    }
+
+    private static List<(string Event, string? Kind, string? Outcome)> Events(string ndjson) =>
+        [.. ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).Select(e => (
+            e.GetProperty("event").GetString()!,
+            e.TryGetProperty("kind", out var kind) ? kind.GetString() : null,
+            e.TryGetProperty("details", out var details) && details.TryGetProperty("outcome", out var outcome) ? outcome.GetString() : null))];
 }
