@@ -12,4 +12,14 @@ if (args is ["--memory", ..])
     return;
 }
 
+if (args is ["--profile", ..])
+{
+    foreach (var tasks in new[] { 10_000, 100_000 })
+    {
+        TickProfile.Run(tasks);
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(TickBenchmarks).Assembly).Run(args);

@@ -47,7 +47,7 @@ public sealed class StragglerDetector : IAnomalyDetector
                 continue;
             }
 
-            var expected = Expected(context, state, options, name, run.TaskType);
+            var expected = run.Expected ?? Median(state, options, run.TaskType);
             if (expected is null)
             {
                 continue;
@@ -72,7 +72,7 @@ public sealed class StragglerDetector : IAnomalyDetector
                 {
                     ["elapsedSeconds"] = Format.Seconds(elapsed),
                     ["expectedSeconds"] = Format.Seconds(expected.Value),
-                    ["expectedFrom"] = context.Workflow.FindSpec(name)?.ExpectedDuration is null ? "median" : "inventory",
+                    ["expectedFrom"] = run.Expected is null ? "median" : "inventory",
                     ["multiplier"] = Format.Ratio(options.StragglerMultiplier),
                     ["attempt"] = run.Attempt.ToString(CultureInfo.InvariantCulture),
                 }) with { TaskName = name, TaskType = run.TaskType });
@@ -90,7 +90,10 @@ public sealed class StragglerDetector : IAnomalyDetector
             {
                 if (!state.Running.TryGetValue(task.Name, out var run) || run.Attempt != task.Attempt)
                 {
-                    state.Running[task.Name] = new Run(task.TaskType, task.Attempt, task.StartedAt ?? context.Now);
+                    state.Running[task.Name] = new Run(task.TaskType, task.Attempt, task.StartedAt ?? context.Now)
+                    {
+                        Expected = context.Workflow.FindSpec(task.Name)?.ExpectedDuration,
+                    };
                 }
             }
             else
@@ -105,13 +108,8 @@ public sealed class StragglerDetector : IAnomalyDetector
         }
     }
 
-    private static TimeSpan? Expected(DetectionContext context, State state, SentinelOptions options, string name, string type)
+    private static TimeSpan? Median(State state, SentinelOptions options, string type)
     {
-        if (context.Workflow.FindSpec(name)?.ExpectedDuration is { } fromInventory)
-        {
-            return fromInventory;
-        }
-
         return state.Runtimes.TryGetValue(type, out var runtimes) && runtimes.Count >= options.StragglerMinimumSamples
             ? runtimes[runtimes.Count / 2]
             : null;
@@ -124,6 +122,9 @@ public sealed class StragglerDetector : IAnomalyDetector
         public int Attempt { get; } = attempt;
 
         public DateTimeOffset StartedAt { get; } = startedAt;
+
+        /// <summary>The inventory's expected duration, looked up once per run rather than at every tick.</summary>
+        public TimeSpan? Expected { get; init; }
 
         public bool Reported { get; set; }
     }

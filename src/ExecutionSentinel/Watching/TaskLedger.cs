@@ -11,6 +11,10 @@ internal sealed class TaskLedger
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskObservation> _latest = new(StringComparer.Ordinal);
+
+    // Probes hand back the same instance while a task does not change: looking it up by reference is much cheaper than
+    // hashing its name, and is the common case at every tick.
+    private readonly Dictionary<TaskObservation, Entry> _byInstance = new(ReferenceEqualityComparer.Instance);
     private readonly WorkflowIndex _workflow;
     private long _generation;
     private int _completed;
@@ -51,21 +55,36 @@ internal sealed class TaskLedger
     {
         var generation = ++_generation;
         var changes = new List<TaskChange>();
+        var seen = 0;
         foreach (var current in observed)
         {
+            if (_byInstance.TryGetValue(current, out var same))
+            {
+                seen += same.SeenIn == generation ? 0 : 1;
+                same.SeenIn = generation;
+                continue;
+            }
+
             if (_entries.TryGetValue(current.Name, out var entry))
             {
+                seen += entry.SeenIn == generation ? 0 : 1;
                 entry.SeenIn = generation;
-                if (!ReferenceEquals(entry.Observation, current) && !entry.Observation.Equals(current))
+                if (!entry.Observation.Equals(current))
                 {
                     changes.Add(new TaskChange(entry.Observation, current));
                     Replace(entry, current);
+                }
+                else
+                {
+                    Reindex(entry, current); // An equal copy: adopt it, so the next tick finds it by reference.
                 }
             }
             else
             {
                 entry = new Entry(current) { SeenIn = generation };
+                seen++;
                 _entries.Add(current.Name, entry);
+                _byInstance[current] = entry;
                 if (_workflow.FindSpec(current.Name) is null)
                 {
                     _outsideInventory++;
@@ -76,6 +95,12 @@ internal sealed class TaskLedger
                 _latest[current.Name] = current;
                 changes.Add(new TaskChange(null, current));
             }
+        }
+
+        // Every known task was seen (the usual case): nothing vanished, no need to walk them all.
+        if (seen == _entries.Count)
+        {
+            return changes;
         }
 
         foreach (var entry in _entries.Values)
@@ -95,8 +120,15 @@ internal sealed class TaskLedger
     {
         Count(entry.Observation, -1);
         Count(current, +1);
-        entry.Observation = current;
+        Reindex(entry, current);
         _latest[current.Name] = current;
+    }
+
+    private void Reindex(Entry entry, TaskObservation current)
+    {
+        _byInstance.Remove(entry.Observation);
+        entry.Observation = current;
+        _byInstance[current] = entry;
     }
 
     private void Count(TaskObservation task, int delta)
