@@ -61,7 +61,8 @@ internal static class ContextFile
                 TaskInventory = Inventory(root, problems),
                 DagStructure = Dag(root, problems),
             };
-            problems.AddRange(context.Validate());
+            // The context's own checks, less those that only restate a field this file already said is missing or mistyped.
+            problems.AddRange(context.Validate().Where(p => !Restates(p, problems)));
             if (problems.Count > 0)
             {
                 throw new InputException($"The context in {source} has {problems.Count} problem(s):" + string.Concat(problems.Select(p => Environment.NewLine + "  - " + p)));
@@ -69,6 +70,36 @@ internal static class ContextFile
 
             return context;
         }
+    }
+
+    private static bool Restates(string validation, List<string> fileProblems)
+    {
+        bool Said(string path) => fileProblems.Any(p => p.StartsWith(path + " ", StringComparison.Ordinal));
+        if (validation.StartsWith("Namespace is empty", StringComparison.Ordinal))
+        {
+            return Said("$.namespace");
+        }
+
+        if (validation.StartsWith("EnginePodName is empty", StringComparison.Ordinal))
+        {
+            return Said("$.engine_pod_name");
+        }
+
+        if (validation.StartsWith("EngineContainer is empty", StringComparison.Ordinal))
+        {
+            return Said("$.engine_container");
+        }
+
+        // "TaskInventory[3] ('x'): TaskType is empty." restates "$.task_inventory[3].task_type is missing."
+        var at = validation.IndexOf(']', StringComparison.Ordinal);
+        if (validation.StartsWith("TaskInventory[", StringComparison.Ordinal) && at > 0)
+        {
+            var index = validation["TaskInventory[".Length..at];
+            return (validation.EndsWith("TaskType is empty.", StringComparison.Ordinal) && Said($"$.task_inventory[{index}].task_type"))
+                || (validation.EndsWith("Name is empty.", StringComparison.Ordinal) && Said($"$.task_inventory[{index}].name"));
+        }
+
+        return false;
     }
 
     private static List<TaskSpec> Inventory(JsonElement root, List<string> problems)
