@@ -21,15 +21,22 @@ public static class WatchdogSentinelBuilderExtensions
     /// <param name="builder">The sentinel's builder.</param>
     /// <param name="configure">Sets the mode, the limit and the policy.</param>
     /// <returns>The builder.</returns>
-    public static ISentinelBuilder AddWatchdog(this ISentinelBuilder builder, Action<InterventionOptions>? configure = null)
+    public static ISentinelBuilder AddWatchdog(this ISentinelBuilder builder, Action<InterventionOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder.AddWatchdog();
+    }
+
+    /// <summary>Puts the watchdog in front of the sentinel with its defaults: interventions off (observe only).</summary>
+    /// <param name="builder">The sentinel's builder.</param>
+    /// <returns>The builder.</returns>
+    public static ISentinelBuilder AddWatchdog(this ISentinelBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<InterventionOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        services.AddOptions<InterventionOptions>();
 
         services.TryAddSingleton<ILeadership, SingleReplicaLeadership>();
         services.TryAddSingleton<IClusterActuator, KubernetesActuator>();
@@ -62,6 +69,22 @@ public static class WatchdogSentinelBuilderExtensions
             sp.GetService<ILogger<Reconciler>>()));
         services.Replace(ServiceDescriptor.Singleton<ISentinel>(sp => new WatchdogSentinel(sp.GetRequiredService<Sentinel>(), sp.GetRequiredService<InterventionGate>())));
         return builder;
+    }
+
+    /// <summary>
+    /// Puts the watchdog in front of the sentinel as <see cref="AddWatchdog(ISentinelBuilder, Action{InterventionOptions})"/>
+    /// does, binding <see cref="InterventionOptions"/> from a configuration section (usually
+    /// <c>configuration.GetSection("ExecutionSentinel:Interventions")</c>: <c>Mode</c>, <c>MaxPerHour</c>, <c>Actions:straggler</c>…).
+    /// </summary>
+    /// <param name="builder">The sentinel's builder.</param>
+    /// <param name="section">The section holding the options.</param>
+    /// <returns>The builder.</returns>
+    public static ISentinelBuilder AddWatchdog(this ISentinelBuilder builder, Microsoft.Extensions.Configuration.IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        builder.Services.Configure<InterventionOptions>(section);
+        return builder.AddWatchdog();
     }
 
     /// <summary>Elects a leader among conductor replicas through a Kubernetes Lease: only the leader intervenes.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ExecutionSentinel.Watchdog;
 using Microsoft.Extensions.Time.Testing;
@@ -273,5 +274,25 @@ public sealed class HeartbeatMonitorTests
         _time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Single(await monitor.CheckAsync());
+    }
+
+    [Fact]
+    public void Intervention_options_bind_from_configuration()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ExecutionSentinel:Interventions:Mode"] = "DryRun",
+            ["ExecutionSentinel:Interventions:MaxPerHour"] = "2",
+            ["ExecutionSentinel:Interventions:Actions:workflow-stalled"] = "TerminateWorkflow",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_time);
+        services.AddExecutionSentinel().AddWatchdog(configuration.GetSection(InterventionOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<InterventionOptions>>().Value;
+
+        Assert.Equal(InterventionMode.DryRun, options.Mode);
+        Assert.Equal(2, options.MaxPerHour);
+        Assert.Equal(InterventionAction.TerminateWorkflow, options.Actions["workflow-stalled"]);
     }
 }

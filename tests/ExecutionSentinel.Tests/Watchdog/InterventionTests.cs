@@ -155,7 +155,7 @@ public sealed class InterventionTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(_time);
         services.AddSingleton<IKubernetes>(new k8s.Kubernetes(_server.ClientConfiguration));
-        var builder = services.AddExecutionSentinel().AddWatchdog(configure);
+        var builder = configure is null ? services.AddExecutionSentinel().AddWatchdog() : services.AddExecutionSentinel().AddWatchdog(configure);
         if (leadership is not null)
         {
             builder.UseLeaderElection(_ => leadership);
