@@ -41,6 +41,9 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     /// <summary>Every request's method, path and query, in order of arrival.</summary>
     public IReadOnlyCollection<string> Requests => _requests;
 
+    /// <summary>Pulsed when a request is answered or a watch event is sent.</summary>
+    public ChangeSignal Changed { get; } = new();
+
     /// <summary>Requests being answered now, long-lived watches excepted.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
@@ -129,6 +132,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             if (counted)
             {
                 Interlocked.Decrement(ref _inFlight);
+                Changed.Pulse();
             }
         }
     }
@@ -274,6 +278,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             {
                 await context.Response.WriteAsync(line + "\n", ends.Token).ConfigureAwait(false);
                 await context.Response.Body.FlushAsync(ends.Token).ConfigureAwait(false);
+                Changed.Pulse();
             }
         }
         catch (OperationCanceledException)

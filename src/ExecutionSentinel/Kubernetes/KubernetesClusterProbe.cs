@@ -38,6 +38,9 @@ internal sealed class KubernetesClusterProbe : IClusterProbe
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>Told whenever an informer of any session moves on or fails (a hook for tests).</summary>
+    internal Action? InformerProgressed { get; set; }
+
     /// <summary>The sessions attached now, for tests and health checks.</summary>
     internal List<KubernetesProbeSession> Sessions { get; } = [];
 
@@ -46,6 +49,8 @@ internal sealed class KubernetesClusterProbe : IClusterProbe
         ArgumentNullException.ThrowIfNull(context);
         var session = new KubernetesProbeSession(
             _client, context, _options.CurrentValue, _pipelines.GetPipeline(KubernetesResilience.PipelineKey), _time, _logger, _telemetry);
+        session.Pods.Health.Progressed = InformerProgressed;
+        session.Jobs.Health.Progressed = InformerProgressed;
         try
         {
             await session.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace ExecutionSentinel.Kubernetes;
@@ -9,65 +8,65 @@ internal sealed class KubernetesProbeOptionsValidator : IValidateOptions<Kuberne
     public ValidateOptionsResult Validate(string? name, KubernetesProbeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        RequirePositive(options.WatchTimeout, nameof(options.WatchTimeout), failures);
-        RequirePositive(options.StalenessTimeout, nameof(options.StalenessTimeout), failures);
-        RequirePositive(options.RelistBackoff, nameof(options.RelistBackoff), failures);
-        RequirePositive(options.MaxRelistBackoff, nameof(options.MaxRelistBackoff), failures);
-        RequirePositive(options.RequestTimeout, nameof(options.RequestTimeout), failures);
-        RequirePositive(options.CircuitBreakDuration, nameof(options.CircuitBreakDuration), failures);
+        var failures = new OptionFailures(KubernetesProbeOptions.SectionName);
+        failures.RequirePositive(options.WatchTimeout, nameof(options.WatchTimeout));
+        failures.RequirePositive(options.StalenessTimeout, nameof(options.StalenessTimeout));
+        failures.RequirePositive(options.RelistBackoff, nameof(options.RelistBackoff));
+        failures.RequirePositive(options.MaxRelistBackoff, nameof(options.MaxRelistBackoff));
+        failures.RequirePositive(options.RequestTimeout, nameof(options.RequestTimeout));
+        failures.RequirePositive(options.CircuitBreakDuration, nameof(options.CircuitBreakDuration));
         if (options.CircuitBreakDuration < TimeSpan.FromMilliseconds(500))
         {
-            failures.Add(Describe(nameof(options.CircuitBreakDuration), "must be at least 500 ms (Polly's minimum)", options.CircuitBreakDuration));
+            failures.Add(nameof(options.CircuitBreakDuration), "must be at least 500 ms (Polly's minimum)", options.CircuitBreakDuration);
         }
 
         if (options.MaxRelistBackoff < options.RelistBackoff)
         {
-            failures.Add(Describe(nameof(options.MaxRelistBackoff), $"must not be shorter than RelistBackoff ({options.RelistBackoff})", options.MaxRelistBackoff));
+            failures.Add(nameof(options.MaxRelistBackoff), $"must not be shorter than RelistBackoff ({options.RelistBackoff})", options.MaxRelistBackoff);
         }
 
         if (options.PageSize < 1)
         {
-            failures.Add(Describe(nameof(options.PageSize), "must be at least 1", options.PageSize));
+            failures.Add(nameof(options.PageSize), "must be at least 1", options.PageSize);
         }
 
         if (options.MaxRetries is < 0 or > 100)
         {
-            failures.Add(Describe(nameof(options.MaxRetries), "must be between 0 and 100", options.MaxRetries));
+            failures.Add(nameof(options.MaxRetries), "must be between 0 and 100", options.MaxRetries);
         }
 
         if (!Enum.IsDefined(options.Mode))
         {
-            failures.Add(Describe(nameof(options.Mode), "must be Watch or Poll", options.Mode));
+            failures.Add(nameof(options.Mode), "must be Watch or Poll", options.Mode);
         }
 
         if (string.IsNullOrWhiteSpace(options.SignalFile) || !options.SignalFile.StartsWith('/'))
         {
-            failures.Add(Describe(nameof(options.SignalFile), "must be an absolute path in the engine container", options.SignalFile));
+            failures.Add(nameof(options.SignalFile), "must be an absolute path in the engine container", options.SignalFile);
         }
 
         if (options.CompletionMarkerFile is { } marker && !marker.StartsWith('/'))
         {
-            failures.Add(Describe(nameof(options.CompletionMarkerFile), "must be an absolute path in the engine container", marker));
+            failures.Add(nameof(options.CompletionMarkerFile), "must be an absolute path in the engine container", marker);
         }
 
         CheckSelector(options.TaskLabelSelector, nameof(options.TaskLabelSelector), failures, required: true);
         CheckSelector(options.JobLabelSelector, nameof(options.JobLabelSelector), failures, required: false);
         if (options.KubeconfigPath is { } path && path.Trim().Length == 0)
         {
-            failures.Add(Describe(nameof(options.KubeconfigPath), "must not be blank (leave it unset for the default)", path));
+            failures.Add(nameof(options.KubeconfigPath), "must not be blank (leave it unset for the default)", path);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void CheckSelector(string? selector, string key, List<string> failures, bool required)
+    private static void CheckSelector(string? selector, string key, OptionFailures failures, bool required)
     {
         if (selector is null)
         {
             if (required)
             {
-                failures.Add(Describe(key, "is required (an empty string selects everything)", "null"));
+                failures.Add(key, "is required (an empty string selects everything)", "null");
             }
 
             return;
@@ -75,18 +74,7 @@ internal sealed class KubernetesProbeOptionsValidator : IValidateOptions<Kuberne
 
         if (LabelSelectorSyntax.FindProblem(selector) is { } problem)
         {
-            failures.Add(Describe(key, problem, selector));
+            failures.Add(key, problem, selector);
         }
     }
-
-    private static void RequirePositive(TimeSpan value, string key, List<string> failures)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            failures.Add(Describe(key, "must be positive", value));
-        }
-    }
-
-    private static string Describe(string key, string rule, object value) =>
-        string.Create(CultureInfo.InvariantCulture, $"{KubernetesProbeOptions.SectionName}:{key} {rule} (was '{value}').");
 }

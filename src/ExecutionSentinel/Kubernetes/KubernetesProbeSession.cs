@@ -37,9 +37,9 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
         _logger = logger;
         _cache = new WorkflowCache(context, options.TaskTypeLabel);
         _signal = new EngineSignalReader(client, pipeline, options, logger);
-        Pods = new ResourceInformer<V1Pod>(new PodApi(client), context.Namespace, options.TaskLabelSelector, options, pipeline, time, logger, this, _cacheLock, telemetry);
+        Pods = new ResourceInformer<V1Pod>(ResourceApis.Pods(client), context.Namespace, options.TaskLabelSelector, options, pipeline, time, logger, this, _cacheLock, telemetry);
         Jobs = new ResourceInformer<V1Job>(
-            new JobApi(client), context.Namespace, options.JobLabelSelector ?? options.TaskLabelSelector, options, pipeline, time, logger, this, _cacheLock, telemetry);
+            ResourceApis.Jobs(client), context.Namespace, options.JobLabelSelector ?? options.TaskLabelSelector, options, pipeline, time, logger, this, _cacheLock, telemetry);
     }
 
     public ResourceInformer<V1Pod> Pods { get; }
@@ -80,11 +80,12 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
             await RetryFailingAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (_options.Mode == KubernetesProbeMode.Watch
-            && (Pods.Health.Failure, Jobs.Health.Failure) is var (podFailure, jobFailure) && (podFailure ?? jobFailure) is { } failure)
+        foreach (var informer in new IInformer[] { Pods, Jobs })
         {
-            var resource = podFailure is not null ? Pods.Resource : Jobs.Resource;
-            throw new ClusterUnavailableException($"Cannot list {resource} in namespace '{_context.Namespace}': {failure.Message}", failure);
+            if (informer.Health.Failure is { } failure)
+            {
+                throw new ClusterUnavailableException($"Cannot list {informer.Resource} in namespace '{_context.Namespace}': {failure.Message}", failure);
+            }
         }
 
         TaskObservation[] tasks;
@@ -93,9 +94,8 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
             tasks = _cache.Snapshot();
         }
 
-        var signal = await _signal.ReadAsync(_context, tasks, cancellationToken).ConfigureAwait(false);
-        var enginePresent = signal is null ? await _signal.EnginePodPresentAsync(_context, cancellationToken).ConfigureAwait(false) : true;
-        return new ClusterObservation { Tasks = tasks, EngineSignal = signal, EnginePodPresent = enginePresent };
+        var engine = await _signal.ReadAsync(_context, tasks, cancellationToken).ConfigureAwait(false);
+        return new ClusterObservation { Tasks = tasks, EngineSignal = engine.Signal, EnginePodPresent = engine.EnginePodPresent };
     }
 
     private async Task RetryFailingAsync(CancellationToken cancellationToken)

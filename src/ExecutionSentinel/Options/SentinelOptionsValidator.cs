@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace ExecutionSentinel;
@@ -9,49 +8,38 @@ internal sealed class SentinelOptionsValidator : IValidateOptions<SentinelOption
     public ValidateOptionsResult Validate(string? name, SentinelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
+        var failures = new OptionFailures(SentinelOptions.SectionName);
 
-        RequirePositive(options.PollInterval, nameof(options.PollInterval), failures);
-        RequirePositive(options.WatchTimeout, nameof(options.WatchTimeout), failures);
-        RequirePositive(options.PendingTimeout, nameof(options.PendingTimeout), failures);
-        RequirePositive(options.HangThreshold, nameof(options.HangThreshold), failures);
-        RequirePositive(options.StallTimeout, nameof(options.StallTimeout), failures);
+        failures.RequirePositive(options.PollInterval, nameof(options.PollInterval));
+        failures.RequirePositive(options.WatchTimeout, nameof(options.WatchTimeout));
+        failures.RequirePositive(options.PendingTimeout, nameof(options.PendingTimeout));
+        failures.RequirePositive(options.HangThreshold, nameof(options.HangThreshold));
+        failures.RequirePositive(options.StallTimeout, nameof(options.StallTimeout));
         if (!double.IsFinite(options.StragglerMultiplier) || options.StragglerMultiplier < 1)
         {
-            failures.Add(Describe(nameof(options.StragglerMultiplier), "must be a number of at least 1", options.StragglerMultiplier));
+            failures.Add(nameof(options.StragglerMultiplier), "must be a number of at least 1", options.StragglerMultiplier);
         }
 
         if (options.StragglerMinimumExcess < TimeSpan.Zero)
         {
-            failures.Add(Describe(nameof(options.StragglerMinimumExcess), "must not be negative", options.StragglerMinimumExcess));
+            failures.Add(nameof(options.StragglerMinimumExcess), "must not be negative", options.StragglerMinimumExcess);
         }
 
         if (options.StragglerMinimumSamples < 1)
         {
-            failures.Add(Describe(nameof(options.StragglerMinimumSamples), "must be at least 1", options.StragglerMinimumSamples));
+            failures.Add(nameof(options.StragglerMinimumSamples), "must be at least 1", options.StragglerMinimumSamples);
         }
 
         if (!double.IsFinite(options.MassFailureThreshold) || options.MassFailureThreshold <= 0 || options.MassFailureThreshold > 1)
         {
-            failures.Add(Describe(nameof(options.MassFailureThreshold), "must be a ratio above 0 and at most 1", options.MassFailureThreshold));
+            failures.Add(nameof(options.MassFailureThreshold), "must be a ratio above 0 and at most 1", options.MassFailureThreshold);
         }
 
         if (options.ConnectivityFailureThreshold < 1)
         {
-            failures.Add(Describe(nameof(options.ConnectivityFailureThreshold), "must be at least 1", options.ConnectivityFailureThreshold));
+            failures.Add(nameof(options.ConnectivityFailureThreshold), "must be at least 1", options.ConnectivityFailureThreshold);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    private static void RequirePositive(TimeSpan value, string key, List<string> failures)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            failures.Add(Describe(key, "must be greater than zero", value));
-        }
-    }
-
-    private static string Describe(string key, string rule, object value) =>
-        string.Create(CultureInfo.InvariantCulture, $"{SentinelOptions.SectionName}:{key} {rule} (was {value}).");
 }

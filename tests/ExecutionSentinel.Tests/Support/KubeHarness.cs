@@ -19,6 +19,7 @@ internal sealed class KubeHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
     private readonly List<(TimeSpan At, Action<KubeHarness> Action)> _actions = [];
+    private readonly ChangeSignal _informers = new();
 
     private KubeHarness(FakeKubeApiServer server, FakeTimeProvider time, SimulatedCluster cluster, ServiceProvider services)
     {
@@ -29,6 +30,7 @@ internal sealed class KubeHarness : IAsyncDisposable
         Driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-" + Guid.NewGuid().ToString("N")[..8]));
         Sentinel = services.GetRequiredService<ISentinel>();
         Probe = (KubernetesClusterProbe)services.GetRequiredService<IClusterProbe>();
+        Probe.InformerProgressed = _informers.Pulse;
         Services = services;
     }
 
@@ -123,6 +125,10 @@ internal sealed class KubeHarness : IAsyncDisposable
                     }
 
                     ReadCounters();
+
+                    // The one real wait left: a request the step has just caused may still be in the socket, where neither
+                    // the server's in-flight count nor any signal can see it yet. 1 ms of real time lets it arrive before
+                    // fake time moves on; without it, fake time outruns the HTTP it causes (tried: replays then fail).
                     await Task.Delay(1);
                 }
 
@@ -156,13 +162,36 @@ internal sealed class KubeHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits, in real time and at most 3 s, until the watch's pending step is waiting on fake time only.</summary>
+    /// <summary>
+    /// Waits, in real time and at most 3 s, until no request is in flight and the watches have caught up with the server:
+    /// it re-checks whenever the server answers or sends something, or an informer moves on, never on a timer.
+    /// </summary>
     private async Task SettleAsync(Task move)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
-        while (!move.IsCompleted && DateTime.UtcNow < deadline && !(Server.InFlight == 0 && CaughtUp()))
+        while (true)
         {
-            await Task.Delay(1);
+            // Take the signals before checking, so that a change between the check and the wait is not missed.
+            var change = Task.WhenAny(move, Server.Changed.Next, _informers.Next);
+            if (move.IsCompleted || (Server.InFlight == 0 && CaughtUp()))
+            {
+                return;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                return; // Nothing moved for 3 s: let fake time go on (a hung request waits for its timeout).
+            }
+
+            try
+            {
+                await change.WaitAsync(left);
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
         }
     }
 

@@ -15,8 +15,9 @@ public sealed class LeaderElectionTests
     {
         var store = new LockStore();
         var a = new LeaseLeadership(Config(store, "replica-a"));
-        await WaitUntil(() => a.IsLeader);
+        await Leads(a);
         var b = new LeaseLeadership(Config(store, "replica-b"));
+        var bLeads = Leads(b);
         await using (b)
         {
             var gateA = Gate(a);
@@ -29,7 +30,7 @@ public sealed class LeaderElectionTests
             Assert.False(a.IsLeader); // Losing the lease stops actions at once.
             Assert.Equal(InterventionOutcome.RefusedNotLeader, (await gateA.InterveneAsync(InterventionAction.TerminateTask, Target, CancellationToken.None)).Outcome);
 
-            await WaitUntil(() => b.IsLeader);
+            await bLeads;
             Assert.Equal(InterventionOutcome.Executed, (await gateB.InterveneAsync(InterventionAction.TerminateTask, Target, CancellationToken.None)).Outcome);
             Assert.Equal("replica-b", store.Holder);
         }
@@ -47,14 +48,23 @@ public sealed class LeaderElectionTests
         RetryPeriod = TimeSpan.FromMilliseconds(200),
     };
 
-    private static async Task WaitUntil(Func<bool> condition)
+    /// <summary>Completes when the replica leads: awaits its leadership event (with a 30 s cap), never polls.</summary>
+    private static Task Leads(LeaseLeadership leadership)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
+        var leads = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        leadership.LeadershipChanged += leading =>
         {
-            Assert.True(DateTime.UtcNow < deadline, "The election did not settle within 30 s.");
-            await Task.Delay(50);
+            if (leading)
+            {
+                leads.TrySetResult();
+            }
+        };
+        if (leadership.IsLeader)
+        {
+            leads.TrySetResult();
         }
+
+        return leads.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private sealed class LockStore

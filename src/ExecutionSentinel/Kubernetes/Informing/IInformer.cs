@@ -3,6 +3,9 @@ namespace ExecutionSentinel.Kubernetes.Informing;
 /// <summary>What the session needs of an informer, whatever kind it follows.</summary>
 internal interface IInformer
 {
+    /// <summary>The resource's plural name, for messages.</summary>
+    string Resource { get; }
+
     InformerHealth Health { get; }
 
     Task RetryNowAsync(CancellationToken cancellationToken);

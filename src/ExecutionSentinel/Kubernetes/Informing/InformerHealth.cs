@@ -19,10 +19,27 @@ internal sealed class InformerHealth
     /// <summary>Full lists after the first: after a 410 Gone, a failed watch or a failed list.</summary>
     public long Relists => Interlocked.Read(ref _relists);
 
-    /// <summary>The resource version the cache has reached (of the last event, bookmark or list).</summary>
-    public string? ResourceVersion { get; set; }
+    private string? _resourceVersion;
 
-    public void Failed(Exception exception) => Volatile.Write(ref _failure, exception);
+    /// <summary>The resource version the cache has reached (of the last event, bookmark or list).</summary>
+    public string? ResourceVersion
+    {
+        get => Volatile.Read(ref _resourceVersion);
+        set
+        {
+            Volatile.Write(ref _resourceVersion, value);
+            Progressed?.Invoke();
+        }
+    }
+
+    /// <summary>Told whenever the cache moves on (tests use it to wait for the informer instead of polling).</summary>
+    public Action? Progressed { get; set; }
+
+    public void Failed(Exception exception)
+    {
+        Volatile.Write(ref _failure, exception);
+        Progressed?.Invoke();
+    }
 
     public void Recovered() => Volatile.Write(ref _failure, null);
 

@@ -16,25 +16,33 @@ internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline 
     /// <summary>More than this is not an exit code; it is read no further.</summary>
     private const int MaxSignalBytes = 4096;
 
-    public async Task<EngineSignal?> ReadAsync(MonitoringContext context, IReadOnlyCollection<TaskObservation> tasks, CancellationToken cancellationToken)
+    /// <summary>Reads the signal, and learns on the way whether the engine pod exists.</summary>
+    public async Task<EngineReading> ReadAsync(MonitoringContext context, IReadOnlyCollection<TaskObservation> tasks, CancellationToken cancellationToken)
     {
-        if (await CatAsync(context, options.SignalFile, cancellationToken).ConfigureAwait(false) is { } content)
+        var file = await CatAsync(context, options.SignalFile, cancellationToken).ConfigureAwait(false);
+        if (file.Content is { } content)
         {
             // An empty file is one being written (the shell creates it before echo writes): not yet.
-            return content.Trim().Length == 0 ? null : EngineSignal.Parse(content);
+            return new EngineReading(content.Trim().Length == 0 ? null : EngineSignal.Parse(content), EnginePodPresent: true);
         }
 
-        if (options.CompletionMarkerFile is { } marker && await CatAsync(context, marker, cancellationToken).ConfigureAwait(false) is not null)
+        if (!file.Reached)
+        {
+            // Only a failed exec needs a look at the pod itself: is it gone, or was the call unlucky?
+            return new EngineReading(null, await EnginePodPresentAsync(context, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (options.CompletionMarkerFile is { } marker && (await CatAsync(context, marker, cancellationToken).ConfigureAwait(false)).Content is not null)
         {
             var failed = tasks.Count(t => t.Phase == TaskPhase.Failed);
-            return new EngineSignal(failed > 0 ? 1 : 0, $"{marker} present ({failed} failed tasks seen; exit code inferred)");
+            return new EngineReading(new EngineSignal(failed > 0 ? 1 : 0, $"{marker} present ({failed} failed tasks seen; exit code inferred)"), EnginePodPresent: true);
         }
 
-        return null;
+        return new EngineReading(null, EnginePodPresent: true); // cat ran: the pod is there, the file is not yet.
     }
 
     /// <summary>Whether the engine pod exists: false only when the API server says 404; null when it cannot tell.</summary>
-    public async Task<bool?> EnginePodPresentAsync(MonitoringContext context, CancellationToken cancellationToken)
+    private async Task<bool?> EnginePodPresentAsync(MonitoringContext context, CancellationToken cancellationToken)
     {
         try
         {
@@ -54,8 +62,8 @@ internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline 
         }
     }
 
-    /// <returns>The file's content, or <see langword="null"/> when it cannot be read.</returns>
-    private async Task<string?> CatAsync(MonitoringContext context, string path, CancellationToken cancellationToken)
+    /// <returns>The file's content (none when cat failed), and whether the container could be reached at all.</returns>
+    private async Task<CatResult> CatAsync(MonitoringContext context, string path, CancellationToken cancellationToken)
     {
         try
         {
@@ -77,16 +85,18 @@ internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline 
                             stdout = await read.ConfigureAwait(false);
                         },
                         ct).ConfigureAwait(false);
-                    return exitCode == 0 ? stdout ?? "" : null;
+                    return new CatResult(exitCode == 0 ? stdout ?? "" : null, Reached: true);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             Log.SignalReadFailed(logger, ex, path, context.EnginePodName, context.EngineContainer);
-            return null;
+            return new CatResult(null, Reached: false);
         }
     }
+
+    private readonly record struct CatResult(string? Content, bool Reached);
 
     private static async Task<string> ReadLimitedAsync(Stream stream, CancellationToken cancellationToken)
     {
@@ -111,3 +121,6 @@ internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline 
         return Encoding.UTF8.GetString(buffer, 0, length);
     }
 }
+
+/// <summary>What one read of the engine told: its signal, if any, and whether its pod exists (null: cannot tell).</summary>
+internal readonly record struct EngineReading(EngineSignal? Signal, bool? EnginePodPresent);

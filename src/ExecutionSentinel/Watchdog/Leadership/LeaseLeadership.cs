@@ -30,11 +30,13 @@ public sealed class LeaseLeadership : ILeadership, IAsyncDisposable
                 elector.OnStartedLeading += () =>
                 {
                     _isLeader = true;
+                    LeadershipChanged?.Invoke(true);
                     log.LogInformation("This replica ({Identity}) leads: it may intervene", config.Lock.Identity);
                 };
                 elector.OnStoppedLeading += () =>
                 {
                     _isLeader = false;
+                    LeadershipChanged?.Invoke(false);
                     log.LogInformation("This replica ({Identity}) no longer leads: interventions stop", config.Lock.Identity);
                 };
                 try
@@ -52,6 +54,9 @@ public sealed class LeaseLeadership : ILeadership, IAsyncDisposable
             }
         });
     }
+
+    /// <summary>Raised when this replica starts (true) or stops (false) leading.</summary>
+    public event Action<bool>? LeadershipChanged;
 
     /// <inheritdoc />
     public bool IsLeader => _isLeader;
