@@ -56,6 +56,12 @@ public sealed class DetectionContext
     /// <summary>The engine's completion signal, once seen.</summary>
     public EngineSignal? EngineSignal { get; set; }
 
+    /// <summary>
+    /// Why the engine's signal could not be read at the last observation, or <see langword="null"/> when it could: while it
+    /// cannot, the workflow may have ended unseen, so no detector should conclude that it stalled.
+    /// </summary>
+    public SignalReadFailure? SignalReadFailure { get; set; }
+
     /// <summary>Whether the engine's pod exists, as of the last observation that said (<see langword="null"/>: not known).</summary>
     public bool? EnginePodPresent { get; set; }
 

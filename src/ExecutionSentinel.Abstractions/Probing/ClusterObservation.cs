@@ -14,4 +14,10 @@ public sealed record ClusterObservation
 
     /// <summary>Whether the engine's pod exists: <see langword="false"/> when the cluster says it is gone, <see langword="null"/> when not checked.</summary>
     public bool? EnginePodPresent { get; init; }
+
+    /// <summary>
+    /// Why the engine's signal could not be read this time, or <see langword="null"/> when it was read (or is simply not
+    /// there yet). While it cannot be read, the sentinel never concludes that the workflow stalled.
+    /// </summary>
+    public SignalReadFailure? SignalReadFailure { get; init; }
 }

@@ -5,6 +5,17 @@ namespace ExecutionSentinel.Probing;
 /// <param name="RawValue">What the signal held, as read.</param>
 public sealed record EngineSignal(int? ExitCode, string RawValue)
 {
+    /// <summary>
+    /// Whether the engine said only that it ended, not how (HyperFlow's <c>postprocStart</c> marker): the sentinel then
+    /// takes the exit code from its own record of every task it saw fail, 1 if any did, else 0.
+    /// </summary>
+    public bool IsEndMarker { get; init; }
+
+    /// <summary>A signal that says the run ended without saying how.</summary>
+    /// <param name="description">What was seen (the marker file's path), for messages.</param>
+    /// <returns>The signal.</returns>
+    public static EngineSignal EndMarker(string description) => new(null, description) { IsEndMarker = true };
+
     /// <summary>Parses the content of a signal file: a trimmed integer is an exit code; anything else is unreadable.</summary>
     /// <param name="content">The file's content.</param>
     /// <returns>The signal; its <see cref="ExitCode"/> is <see langword="null"/> when the content is not an integer.</returns>

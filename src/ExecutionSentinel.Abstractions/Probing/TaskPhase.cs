@@ -14,4 +14,10 @@ public enum TaskPhase
 
     /// <summary>Finished in failure, with no attempt left: final.</summary>
     Failed = 3,
+
+    /// <summary>
+    /// The task's objects were deleted while nobody could see (an outage longer than the Job's time to live after it
+    /// finished): it most likely ended, but how is unknown. Final; counted as neither completed nor failed.
+    /// </summary>
+    Unknown = 4,
 }

@@ -72,8 +72,23 @@ public readonly record struct ReportKind(string Name)
     /// <summary>The engine's completion signal could not be understood.</summary>
     public static ReportKind SignalUnreadable { get; } = new("signal-unreadable");
 
+    /// <summary>The engine's completion signal could not be read (no such container, exec refused, the call failed).</summary>
+    public static ReportKind SignalReadFailed { get; } = new("signal-read-failed");
+
+    /// <summary>The cluster refused a request for lack of permission (401/403): the named verb and resource.</summary>
+    public static ReportKind AccessDenied { get; } = new("access-denied");
+
+    /// <summary>A task's objects were deleted while unobserved: it most likely ended, but its outcome is unknown.</summary>
+    public static ReportKind TaskOutcomeUnknown { get; } = new("task-outcome-unknown");
+
+    /// <summary>A task Job that cannot be matched to a task of the inventory (no known task id): counted on its own.</summary>
+    public static ReportKind TaskUnidentified { get; } = new("task-unidentified");
+
+    /// <summary>The watch stopped because it cannot do its job (access denied, when asked to stop on it): terminal.</summary>
+    public static ReportKind Aborted { get; } = new("aborted");
+
     /// <summary>Whether this kind ends a watch.</summary>
-    public bool IsTerminal => this == Completed || this == Failed || this == TimedOut;
+    public bool IsTerminal => this == Completed || this == Failed || this == TimedOut || this == Aborted;
 
     /// <inheritdoc />
     public override string ToString() => Name;

@@ -11,4 +11,10 @@ public enum WatchOutcome
 
     /// <summary>The engine did not signal before the watch timeout.</summary>
     TimedOut = 2,
+
+    /// <summary>
+    /// The watch stopped before the workflow ended because it cannot do its job (access denied, with
+    /// <c>SentinelOptions.StopOnAccessDenied</c>): nothing is known of the workflow's outcome.
+    /// </summary>
+    Aborted = 3,
 }

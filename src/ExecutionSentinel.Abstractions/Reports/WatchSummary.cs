@@ -12,6 +12,21 @@ public sealed record WatchSummary
     /// <summary>Tasks in the workflow.</summary>
     public required int TotalTasks { get; init; }
 
+    /// <summary>
+    /// Tasks whose end the sentinel cannot vouch for: never seen, still shown running or pending when the watch ended,
+    /// lost, or deleted while unobserved. <see cref="CompletedTasks"/> + <see cref="FailedTasks"/> + this = <see cref="TotalTasks"/>.
+    /// </summary>
+    public int UnknownTasks => UnknownTaskNames.Count;
+
+    /// <summary>The names of the <see cref="UnknownTasks"/>, in inventory order.</summary>
+    public IReadOnlyList<string> UnknownTaskNames { get; init; } = [];
+
+    /// <summary>Why the engine's signal could not be read at the end, when it could not (it may have finished unseen).</summary>
+    public string? SignalReadFailure { get; init; }
+
+    /// <summary>The refusal that ended the watch, for <see cref="WatchOutcome.Aborted"/>.</summary>
+    public ExecutionSentinel.Probing.AccessDenial? AccessDenied { get; init; }
+
     /// <summary>The engine's exit code, or <see langword="null"/> when the engine never signalled.</summary>
     public int? ExitCode { get; init; }
 
@@ -25,11 +40,12 @@ public sealed record WatchSummary
     public TimeSpan Duration { get; init; }
 
     /// <summary>
-    /// The conductor's mapping: timed out → <see cref="WatchOutcome.TimedOut"/>;
+    /// The conductor's mapping: stopped on access denied → <see cref="WatchOutcome.Aborted"/>; timed out → <see cref="WatchOutcome.TimedOut"/>;
     /// mass failure or an exit code other than 0 → <see cref="WatchOutcome.Failed"/>; else <see cref="WatchOutcome.Completed"/>.
     /// </summary>
     public WatchOutcome Outcome =>
-        TimedOut ? WatchOutcome.TimedOut
+        AccessDenied is not null ? WatchOutcome.Aborted
+        : TimedOut ? WatchOutcome.TimedOut
         : MassFailure || (ExitCode is { } code && code != 0) ? WatchOutcome.Failed
         : WatchOutcome.Completed;
 }

@@ -88,6 +88,7 @@ public static class SentinelServiceCollectionExtensions
                 .AddDetector<TaskFailureDetector>()
                 .AddDetector<OomKillDetector>()
                 .AddDetector<TaskLostDetector>()
+                .AddDetector<UnidentifiedTaskDetector>()
                 .AddDetector<PendingTooLongDetector>()
                 .AddDetector<ContainerTroubleDetector>()
                 .AddDetector<StragglerDetector>()

@@ -25,6 +25,11 @@ public sealed class ConnectivityDetector : IAnomalyDetector
         ArgumentNullException.ThrowIfNull(context);
         var state = context.GetState<State>();
         var observation = context.Observation;
+        if (observation.AccessDenied is not null)
+        {
+            yield break; // A refusal is reported as access denied: the cluster is reachable, so this is no outage.
+        }
+
         if (!observation.Succeeded)
         {
             state.OutageStartedAt ??= context.Now;

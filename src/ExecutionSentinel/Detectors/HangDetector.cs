@@ -86,6 +86,7 @@ public sealed class HangDetector : IAnomalyDetector
                 details: new Dictionary<string, string>
                 {
                     ["level"] = name,
+                    ["since"] = lastMove.ToString("O", CultureInfo.InvariantCulture), // tells this hang from a later one
                     ["elapsedSeconds"] = Format.Seconds(elapsed),
                     ["ratio"] = ratio.ToString("0.##", CultureInfo.InvariantCulture),
                     ["running"] = context.Progress.Running.ToString(CultureInfo.InvariantCulture),

@@ -34,7 +34,8 @@ public sealed class StallDetector : IAnomalyDetector
             return [];
         }
 
-        if (state.Reported || !context.Observation.Succeeded || context.EngineSignal is not null || context.Tasks.Count == 0
+        // An unreadable signal is not silence: the engine may have ended unseen.
+        if (state.Reported || !context.Observation.Succeeded || context.EngineSignal is not null || context.SignalReadFailure is not null || context.Tasks.Count == 0
             || context.Tasks.Values.Any(t => !t.IsFinished && !t.IsGone))
         {
             return [];
@@ -60,6 +61,7 @@ public sealed class StallDetector : IAnomalyDetector
                 details: new Dictionary<string, string>
                 {
                     ["quietSeconds"] = Format.Seconds(quiet),
+                    ["since"] = state.LastChange.Value.ToString("O", CultureInfo.InvariantCulture), // tells this stall from a later one
                     ["lost"] = lost.ToString(CultureInfo.InvariantCulture),
                     ["neverStarted"] = Math.Max(missing, 0).ToString(CultureInfo.InvariantCulture),
                 }),

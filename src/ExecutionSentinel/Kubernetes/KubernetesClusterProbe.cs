@@ -1,23 +1,20 @@
-using ExecutionSentinel.Kubernetes.Connection;
 using ExecutionSentinel.Probing;
 using k8s;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Polly.Registry;
 
 namespace ExecutionSentinel.Kubernetes;
 
 /// <summary>
 /// Observes a HyperFlow workflow on a real cluster: list-then-watch informers over the workflow's task Jobs and pods
 /// (see <see cref="KubernetesProbeSession"/>), and the engine's completion signal over exec. One per process, sharing
-/// the process's <see cref="IKubernetes"/> client and its resilience pipeline; one session per watch.
+/// the process's <see cref="IKubernetes"/> client; one session per watch, with resilience pipelines of its own.
 /// </summary>
 internal sealed class KubernetesClusterProbe : IClusterProbe
 {
     private readonly IKubernetes _client;
     private readonly IOptionsMonitor<KubernetesProbeOptions> _options;
-    private readonly ResiliencePipelineProvider<KubernetesPipelineKey> _pipelines;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Observability.SentinelTelemetry _telemetry;
@@ -25,7 +22,6 @@ internal sealed class KubernetesClusterProbe : IClusterProbe
     public KubernetesClusterProbe(
         IKubernetes client,
         IOptionsMonitor<KubernetesProbeOptions> options,
-        ResiliencePipelineProvider<KubernetesPipelineKey> pipelines,
         TimeProvider time,
         Observability.SentinelTelemetry telemetry,
         ILogger<KubernetesClusterProbe>? logger = null)
@@ -33,7 +29,6 @@ internal sealed class KubernetesClusterProbe : IClusterProbe
         _telemetry = telemetry;
         _client = client;
         _options = options;
-        _pipelines = pipelines;
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
@@ -48,7 +43,7 @@ internal sealed class KubernetesClusterProbe : IClusterProbe
     {
         ArgumentNullException.ThrowIfNull(context);
         var session = new KubernetesProbeSession(
-            _client, context, _options.CurrentValue, _pipelines.GetPipeline(KubernetesResilience.PipelineKey), _time, _logger, _telemetry);
+            _client, context, _options.CurrentValue, _time, _logger, _telemetry);
         session.Pods.Health.Progressed = InformerProgressed;
         session.Jobs.Health.Progressed = InformerProgressed;
         try

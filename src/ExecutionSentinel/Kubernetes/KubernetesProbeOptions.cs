@@ -60,6 +60,14 @@ public sealed class KubernetesProbeOptions
     /// </summary>
     public TimeSpan StalenessTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// An observation counts as failed when an informer has heard nothing from the API server (no list, event or bookmark)
+    /// for longer than this: its cache may be frozen. A real API server sends a bookmark about once a minute, and a silent
+    /// watch is restarted after <see cref="StalenessTimeout"/>, so a healthy view is never this quiet. Default 2 min; at
+    /// least <see cref="StalenessTimeout"/>.
+    /// </summary>
+    public TimeSpan MaxSilence { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The first wait before relisting after a failure; it doubles with each failure in a row. Default 1 s.</summary>
     public TimeSpan RelistBackoff { get; set; } = TimeSpan.FromSeconds(1);
 

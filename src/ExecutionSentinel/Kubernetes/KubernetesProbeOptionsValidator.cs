@@ -20,6 +20,11 @@ internal sealed class KubernetesProbeOptionsValidator : IValidateOptions<Kuberne
             failures.Add(nameof(options.CircuitBreakDuration), "must be at least 500 ms (Polly's minimum)", options.CircuitBreakDuration);
         }
 
+        if (options.MaxSilence < options.StalenessTimeout)
+        {
+            failures.Add(nameof(options.MaxSilence), $"must not be shorter than StalenessTimeout ({options.StalenessTimeout})", options.MaxSilence);
+        }
+
         if (options.MaxRelistBackoff < options.RelistBackoff)
         {
             failures.Add(nameof(options.MaxRelistBackoff), $"must not be shorter than RelistBackoff ({options.RelistBackoff})", options.MaxRelistBackoff);

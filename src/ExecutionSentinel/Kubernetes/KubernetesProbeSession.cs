@@ -1,3 +1,4 @@
+using ExecutionSentinel.Kubernetes.Connection;
 using ExecutionSentinel.Kubernetes.Informing;
 using ExecutionSentinel.Kubernetes.Mapping;
 using ExecutionSentinel.Kubernetes.Signals;
@@ -5,41 +6,51 @@ using ExecutionSentinel.Probing;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace ExecutionSentinel.Kubernetes;
 
 /// <summary>
-/// One watch's informers (task pods and task Jobs) feeding one <see cref="WorkflowCache"/>. In watch mode the informers
-/// run in the background and an observation only snapshots the cache; in poll mode each observation lists.
+/// One watch's informers (task pods and task Jobs) feeding one <see cref="WorkflowCache"/>, and the engine's signal. In
+/// watch mode the informers run in the background and an observation only snapshots the cache; in poll mode each
+/// observation lists. Once the engine has signalled, every observation lists: the signal travels faster than the Job
+/// controller's updates, so the view is brought up to date (a list taken after the signal was read) before the
+/// sentinel counts anything for the summary.
 /// </summary>
 internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSink<V1Pod>, IInformerSink<V1Job>
 {
     private readonly MonitoringContext _context;
     private readonly KubernetesProbeOptions _options;
     private readonly EngineSignalReader _signal;
-    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly WorkflowCache _cache;
+    private readonly ILogger _logger;
     private readonly object _cacheLock = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _informing = Task.CompletedTask;
+    private bool _engineSignalled;
 
     public KubernetesProbeSession(
         IKubernetes client,
         MonitoringContext context,
         KubernetesProbeOptions options,
-        Polly.ResiliencePipeline pipeline,
         TimeProvider time,
         ILogger logger,
         Observability.SentinelTelemetry telemetry)
     {
         _context = context;
         _options = options;
+        _time = time;
         _logger = logger;
         _cache = new WorkflowCache(context, options.TaskTypeLabel);
-        _signal = new EngineSignalReader(client, pipeline, options, logger);
-        Pods = new ResourceInformer<V1Pod>(ResourceApis.Pods(client), context.Namespace, options.TaskLabelSelector, options, pipeline, time, logger, this, _cacheLock, telemetry);
+
+        // Each watch has its own breakers, and exec has its own: failing exec calls must not stop the lists.
+        var reads = KubernetesResilience.Build(options, time, $"{context.Namespace}/reads");
+        var exec = KubernetesResilience.Build(options, time, $"{context.Namespace}/exec");
+        _signal = new EngineSignalReader(client, exec, reads, options, logger);
+        Pods = new ResourceInformer<V1Pod>(ResourceApis.Pods(client), context.Namespace, options.TaskLabelSelector, options, reads, time, logger, this, _cacheLock, telemetry);
         Jobs = new ResourceInformer<V1Job>(
-            ResourceApis.Jobs(client), context.Namespace, options.JobLabelSelector ?? options.TaskLabelSelector, options, pipeline, time, logger, this, _cacheLock, telemetry);
+            ResourceApis.Jobs(client), context.Namespace, options.JobLabelSelector ?? options.TaskLabelSelector, options, reads, time, logger, this, _cacheLock, telemetry);
     }
 
     public ResourceInformer<V1Pod> Pods { get; }
@@ -52,9 +63,9 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
     /// <summary>Lists both kinds (so the first observation is complete), then starts following changes in watch mode.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Jobs first: a pod's task is named by its Job's inventory entry, and Jobs are fewer.
-        await Jobs.ListAsync(cancellationToken).ConfigureAwait(false);
-        await Pods.ListAsync(cancellationToken).ConfigureAwait(false);
+        // Jobs first: they name the tasks, and are fewer.
+        await ListAsync(Jobs, "list", cancellationToken).ConfigureAwait(false);
+        await ListAsync(Pods, "list", cancellationToken).ConfigureAwait(false);
         lock (_cacheLock)
         {
             Log.Attached(_logger, _context.Namespace, _options.Mode, _cache.PodCount, _cache.JobCount);
@@ -70,22 +81,19 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
 
     public async ValueTask<ClusterObservation> ObserveAsync(CancellationToken cancellationToken)
     {
-        if (_options.Mode == KubernetesProbeMode.Poll)
-        {
-            await Jobs.ListAsync(cancellationToken).ConfigureAwait(false);
-            await Pods.ListAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
+        if (_options.Mode == KubernetesProbeMode.Watch && !_engineSignalled)
         {
             await RetryFailingAsync(cancellationToken).ConfigureAwait(false);
+            EnsureCurrent();
         }
 
-        foreach (var informer in new IInformer[] { Pods, Jobs })
+        // The signal is read before the tasks are counted: whatever it says happened before the list or snapshot below.
+        var engine = await _signal.ReadAsync(_context, cancellationToken).ConfigureAwait(false);
+        _engineSignalled |= engine.Signal is { ExitCode: not null } or { IsEndMarker: true };
+        if (_options.Mode == KubernetesProbeMode.Poll || _engineSignalled)
         {
-            if (informer.Health.Failure is { } failure)
-            {
-                throw new ClusterUnavailableException($"Cannot list {informer.Resource} in namespace '{_context.Namespace}': {failure.Message}", failure);
-            }
+            await ListAsync(Jobs, "list", cancellationToken).ConfigureAwait(false);
+            await ListAsync(Pods, "list", cancellationToken).ConfigureAwait(false);
         }
 
         TaskObservation[] tasks;
@@ -94,8 +102,56 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
             tasks = _cache.Snapshot();
         }
 
-        var engine = await _signal.ReadAsync(_context, tasks, cancellationToken).ConfigureAwait(false);
-        return new ClusterObservation { Tasks = tasks, EngineSignal = engine.Signal, EnginePodPresent = engine.EnginePodPresent };
+        return new ClusterObservation
+        {
+            Tasks = tasks,
+            EngineSignal = engine.Signal,
+            EnginePodPresent = engine.EnginePodPresent,
+            SignalReadFailure = engine.Failure,
+        };
+    }
+
+    /// <summary>Throws when an informer's view is not current: it failed, or has not heard from the server for too long.</summary>
+    private void EnsureCurrent()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var informer in new IInformer[] { Pods, Jobs })
+        {
+            if (informer.Health.Failure is { } failure)
+            {
+                throw Unavailable(informer, "follow", failure);
+            }
+
+            if (informer.Health.LastHeard is { } heard && now - heard > _options.MaxSilence)
+            {
+                throw new ClusterUnavailableException(
+                    $"The view of {informer.Resource} in namespace '{_context.Namespace}' is stale: nothing heard from the API server for {Format.Duration(now - heard)}.");
+            }
+        }
+    }
+
+    private async Task ListAsync(IInformer informer, string verb, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await informer.ListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable(informer, verb, ex);
+        }
+    }
+
+    private Exception Unavailable(IInformer informer, string verb, Exception failure)
+    {
+        var watching = verb == "follow" && _options.Mode == KubernetesProbeMode.Watch;
+        if (KubernetesFailures.AccessDenied(failure, watching && failure is not ClusterAccessDeniedException ? "watch" : "list", informer.Resource, _context.Namespace) is { } denied)
+        {
+            return new ClusterAccessDeniedException(denied, failure);
+        }
+
+        return new ClusterUnavailableException(
+            $"Cannot {(watching ? "follow" : "list")} {informer.Resource} in namespace '{_context.Namespace}': {failure.Message}", failure);
     }
 
     private async Task RetryFailingAsync(CancellationToken cancellationToken)
@@ -129,11 +185,11 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
         _stop.Dispose();
     }
 
-    void IInformerSink<V1Pod>.Replace(IReadOnlyList<V1Pod> items) => _cache.ReplacePods(items);
+    void IInformerSink<V1Pod>.Replace(IReadOnlyList<V1Pod> items, TimeSpan unobservedFor) => _cache.ReplacePods(items);
 
     void IInformerSink<V1Pod>.Apply(WatchEventType type, V1Pod item) => _cache.Apply(type, item);
 
-    void IInformerSink<V1Job>.Replace(IReadOnlyList<V1Job> items) => _cache.ReplaceJobs(items);
+    void IInformerSink<V1Job>.Replace(IReadOnlyList<V1Job> items, TimeSpan unobservedFor) => _cache.ReplaceJobs(items, unobservedFor);
 
     void IInformerSink<V1Job>.Apply(WatchEventType type, V1Job item) => _cache.Apply(type, item);
 }

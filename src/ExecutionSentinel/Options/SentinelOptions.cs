@@ -53,4 +53,17 @@ public sealed class SentinelOptions
 
     /// <summary>Connectivity is reported lost after this many observations in a row fail. Default 3.</summary>
     public int ConnectivityFailureThreshold { get; set; } = 3;
+
+    /// <summary>
+    /// After the engine signals, how long the watch waits for tasks still shown running or pending to be seen finished
+    /// before it reports the end (the engine hears of a task's end before the Job controller updates the API server).
+    /// Tasks still unfinished then are reported by name as unknown, never counted as completed. Default 30 s.
+    /// </summary>
+    public TimeSpan CompletionGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether the watch ends at once (outcome <see cref="WatchOutcome.Aborted"/>) when the cluster refuses access (401/403)
+    /// to something it must read, instead of reporting it and going on in case the permission is granted. Default false.
+    /// </summary>
+    public bool StopOnAccessDenied { get; set; }
 }

@@ -35,6 +35,11 @@ internal sealed class SentinelOptionsValidator : IValidateOptions<SentinelOption
             failures.Add(nameof(options.MassFailureThreshold), "must be a ratio above 0 and at most 1", options.MassFailureThreshold);
         }
 
+        if (options.CompletionGrace < TimeSpan.Zero)
+        {
+            failures.Add(nameof(options.CompletionGrace), "must not be negative", options.CompletionGrace);
+        }
+
         if (options.ConnectivityFailureThreshold < 1)
         {
             failures.Add(nameof(options.ConnectivityFailureThreshold), "must be at least 1", options.ConnectivityFailureThreshold);

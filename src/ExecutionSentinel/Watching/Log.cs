@@ -19,6 +19,12 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Warning, "Disposing the probe session of namespace {Namespace} failed")]
     public static partial void ProbeDisposeFailed(ILogger logger, Exception exception, string @namespace);
 
+    [LoggerMessage(7, LogLevel.Warning, "The engine's signal in namespace {Namespace} cannot be read: {Reason}")]
+    public static partial void SignalReadFailed(ILogger logger, string @namespace, string reason);
+
+    [LoggerMessage(8, LogLevel.Error, "Access denied in namespace {Namespace}: {Denial}")]
+    public static partial void AccessDenied(ILogger logger, string @namespace, string denial);
+
     [LoggerMessage(6, LogLevel.Warning, "Reading or writing the checkpoint of namespace {Namespace} failed; the watch goes on")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception, string @namespace);
 }

@@ -4,11 +4,12 @@ namespace ExecutionSentinel.Watching;
 
 /// <summary>
 /// What makes two reports the same report, for a resumed watch: the kind, the task, the type and the facts that tell one
-/// occurrence from another (attempt, level, counts; an outage by its time).
+/// occurrence from another (attempt, level, counts, the start of an episode; an outage by its time). Two distinct episodes
+/// of the same kind must never share an identity, or a resumed watch would keep the second one quiet.
 /// </summary>
 internal static class ReportIdentity
 {
-    private static readonly string[] DistinguishingDetails = ["attempt", "level", "tasks", "raw", "detector", "error", "finding"];
+    private static readonly string[] DistinguishingDetails = ["attempt", "level", "since", "tasks", "raw", "detector", "error", "finding", "reason", "verb", "resource"];
 
     public static string Of(SentinelReport report)
     {

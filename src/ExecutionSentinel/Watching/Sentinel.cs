@@ -16,6 +16,9 @@ namespace ExecutionSentinel.Watching;
 /// </summary>
 internal sealed class Sentinel : ISentinel
 {
+    /// <summary>How often the loop looks while it waits, after the engine's signal, for tasks still shown unfinished.</summary>
+    private static readonly TimeSpan FinishingTick = TimeSpan.FromSeconds(1);
+
     private readonly IClusterProbe _probe;
     private readonly IReadOnlyList<IAnomalyDetector> _detectors;
     private readonly IOptionsMonitor<SentinelOptions> _options;
@@ -82,6 +85,7 @@ internal sealed class Sentinel : ISentinel
                 var tickStartedAt = _time.GetUtcNow();
                 ClusterObservation? observation = null;
                 string? error = null;
+                AccessDenial? denied = null;
                 var observeActivity = SentinelTelemetry.Tracing.StartActivity("observe", ActivityKind.Internal);
                 var timestamp = _time.GetTimestamp();
                 try
@@ -99,6 +103,7 @@ internal sealed class Sentinel : ISentinel
 #pragma warning restore CA1031
                 {
                     error = ex.Message;
+                    denied = (ex as ClusterAccessDeniedException)?.Denial;
                     observeActivity?.SetStatus(ActivityStatusCode.Error, ex.Message);
                     Log.ObservationFailed(_logger, ex, context.Namespace, run.ConsecutiveFailures + 1);
                 }
@@ -110,11 +115,7 @@ internal sealed class Sentinel : ISentinel
                 _telemetry.ObservationDuration.Record(_time.GetElapsedTime(timestamp).TotalSeconds);
                 _telemetry.Observations.Add(1, new KeyValuePair<string, object?>("outcome", observation is null ? "failure" : "success"));
                 var now = _time.GetUtcNow();
-                var reports = run.Tick(observation, error, now);
-                if (_checkpoints is not null && reports.Count > 0)
-                {
-                    await SaveCheckpointAsync(checkpointKey, run, now, context, cancellationToken).ConfigureAwait(false);
-                }
+                var reports = run.Tick(observation, error, now, denied);
 
                 _telemetry.TasksTracked.Add(run.TrackedTasks - tracked);
                 tracked = run.TrackedTasks;
@@ -123,11 +124,19 @@ internal sealed class Sentinel : ISentinel
                 {
                     _telemetry.Reports.Add(1, new KeyValuePair<string, object?>("kind", report.Kind.Name), new KeyValuePair<string, object?>("severity", report.Severity.ToString()));
                     yield return report;
+
+                    // The consumer came back for more: it has this report. Only now may a checkpoint count it as said.
+                    run.MarkTaken(report);
                     if (report.IsTerminal)
                     {
                         Log.WatchEnded(_logger, context.Namespace, report.Kind.Name);
                         yield break;
                     }
+                }
+
+                if (_checkpoints is not null && run.HasUnsavedReports)
+                {
+                    await SaveCheckpointAsync(checkpointKey, run, _time.GetUtcNow(), context, cancellationToken).ConfigureAwait(false);
                 }
 
                 now = _time.GetUtcNow();
@@ -140,7 +149,8 @@ internal sealed class Sentinel : ISentinel
                     yield break;
                 }
 
-                var nextTick = tickStartedAt + options.PollInterval;
+                // After the engine's signal, look again soon for the tasks the API server still shows unfinished.
+                var nextTick = tickStartedAt + (run.IsFinishing && options.PollInterval > FinishingTick ? FinishingTick : options.PollInterval);
                 var wait = (nextTick < run.Deadline ? nextTick : run.Deadline) - now;
                 if (wait > TimeSpan.Zero)
                 {
@@ -150,6 +160,20 @@ internal sealed class Sentinel : ISentinel
         }
         finally
         {
+            if (_checkpoints is not null && run.HasUnsavedReports)
+            {
+                // The consumer stopped mid-tick: keep what it took, within a bound of our own (its token may be cancelled).
+                using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await SaveCheckpointAsync(checkpointKey, run, _time.GetUtcNow(), context, bound.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The store did not answer in time: those reports may be said again after a restart (at least once).
+                }
+            }
+
             _health.End(healthId);
             _telemetry.TasksTracked.Add(-tracked);
             if (session is not null)
@@ -191,6 +215,7 @@ internal sealed class Sentinel : ISentinel
                 key,
                 new ExecutionSentinel.Watchdog.WatchCheckpoint { Reported = [.. run.Reported], Progress = run.Progress, SavedAt = now },
                 cancellationToken).ConfigureAwait(false);
+            run.MarkSaved();
         }
 #pragma warning disable CA1031 // A failed save costs duplicates after a crash, never the watch.
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -23,7 +23,13 @@ internal sealed class TaskLedger
     private int _outsideInventory;
     private readonly Dictionary<string, TypeCounts> _byType = new(StringComparer.Ordinal);
 
-    public TaskLedger(WorkflowIndex workflow) => _workflow = workflow;
+    private readonly IReadOnlyList<TaskSpec> _inventory;
+
+    public TaskLedger(WorkflowIndex workflow, IReadOnlyList<TaskSpec> inventory)
+    {
+        _workflow = workflow;
+        _inventory = inventory;
+    }
 
     public IReadOnlyDictionary<string, TaskObservation> Tasks => _latest;
 
@@ -31,6 +37,35 @@ internal sealed class TaskLedger
     public int TrackedCount => _entries.Count;
 
     public ProgressCounts Progress => new(_completed, _failed, _running, _workflow.TotalTasks + _outsideInventory);
+
+    /// <summary>
+    /// The tasks not seen to finish (never seen, still running or pending, lost, or ended unobserved): the inventory's in
+    /// its order, then those seen outside it. With the completed and failed counts, they account for every task.
+    /// </summary>
+    public List<string> UnfinishedTaskNames()
+    {
+        var names = new List<string>();
+        foreach (var spec in _inventory)
+        {
+            if (!_entries.TryGetValue(spec.Name, out var entry) || !entry.Observation.IsFinished)
+            {
+                names.Add(spec.Name);
+            }
+        }
+
+        if (_outsideInventory > 0)
+        {
+            foreach (var (name, entry) in _entries)
+            {
+                if (!entry.Observation.IsFinished && _workflow.FindSpec(name) is null)
+                {
+                    names.Add(name);
+                }
+            }
+        }
+
+        return names;
+    }
 
     /// <summary>The counts per task type: every inventory type, plus types seen outside the inventory.</summary>
     public IReadOnlyDictionary<string, ProgressCounts> ProgressByType()

@@ -12,6 +12,7 @@ namespace ExecutionSentinel.Watching;
 internal sealed class WatchRun
 {
     private const string SentinelSource = "sentinel";
+    private const string ExecDenialKey = "create|pods/exec";
     private readonly SentinelOptions _options;
     private readonly IReadOnlyList<IAnomalyDetector> _detectors;
     private readonly ILogger _logger;
@@ -19,10 +20,16 @@ internal sealed class WatchRun
     private readonly DetectionContext _detection;
     private readonly HashSet<string> _reportedFaults = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unreadableSignals = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deniedReported = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reportedBefore = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
+    private string? _signalFailureReported;
     private bool _resumable;
+    private bool _unsaved;
     private int _consecutiveFailures;
     private bool _massFailure;
+    private EngineSignal? _endSignal;
+    private DateTimeOffset? _endSignalledAt;
 
     public WatchRun(MonitoringContext context, SentinelOptions options, IReadOnlyList<IAnomalyDetector> detectors, DateTimeOffset startedAt, ILogger logger)
     {
@@ -30,7 +37,7 @@ internal sealed class WatchRun
         _detectors = detectors;
         _logger = logger;
         _detection = new DetectionContext(context) { WatchStartedAt = startedAt, Now = startedAt };
-        _ledger = new TaskLedger(_detection.Workflow);
+        _ledger = new TaskLedger(_detection.Workflow, context.TaskInventory);
         _detection.Tasks = _ledger.Tasks;
         _detection.Progress = _ledger.Progress;
         _detection.PreviousProgress = _ledger.Progress;
@@ -40,25 +47,47 @@ internal sealed class WatchRun
 
     public int ConsecutiveFailures => _consecutiveFailures;
 
-    /// <summary>The identities of the reports emitted so far (for checkpoints).</summary>
-    public IReadOnlyCollection<string> Reported => _reported;
+    /// <summary>The identities of the reports the consumer has taken so far, and of those a checkpoint said were (for checkpoints).</summary>
+    public IReadOnlyCollection<string> Reported => _taken;
+
+    /// <summary>Whether reports were taken since the last checkpoint was saved.</summary>
+    public bool HasUnsavedReports => _unsaved;
 
     /// <summary>The progress now.</summary>
     public ProgressCounts Progress => _detection.Progress;
 
     /// <summary>
-    /// Makes the run resumable: reports are identified and never emitted twice, and a checkpoint's reports count as
-    /// emitted already, so a resumed watch says only what is new.
+    /// Whether the engine has signalled and the run is waiting, within <see cref="SentinelOptions.CompletionGrace"/>, for
+    /// tasks still shown unfinished: the loop then ticks sooner than its poll interval.
+    /// </summary>
+    public bool IsFinishing => _endSignal is not null;
+
+    /// <summary>
+    /// Makes the run resumable: reports are identified, and a checkpoint's reports count as said already, so a resumed
+    /// watch says only what is new (at least once: a report taken but not yet saved may be said again).
     /// </summary>
     public void MakeResumable(ExecutionSentinel.Watchdog.WatchCheckpoint? checkpoint)
     {
         _resumable = true;
         if (checkpoint is not null)
         {
-            _reported.UnionWith(checkpoint.Reported);
+            _reportedBefore.UnionWith(checkpoint.Reported);
+            _taken.UnionWith(checkpoint.Reported);
             _detection.ResumedFrom = checkpoint.SavedAt;
         }
     }
+
+    /// <summary>Records that the consumer took a report: only then does a checkpoint count it as said.</summary>
+    public void MarkTaken(SentinelReport report)
+    {
+        if (_resumable && !report.IsTerminal && _taken.Add(ReportIdentity.Of(report)))
+        {
+            _unsaved = true;
+        }
+    }
+
+    /// <summary>Records that a checkpoint holding every taken report was saved.</summary>
+    public void MarkSaved() => _unsaved = false;
 
     /// <summary>The tasks the watch has seen so far.</summary>
     public int TrackedTasks => _ledger.TrackedCount;
@@ -69,7 +98,8 @@ internal sealed class WatchRun
     /// <param name="observation">What the probe saw, or <see langword="null"/> when it failed.</param>
     /// <param name="error">Why the probe failed, when it did.</param>
     /// <param name="now">The tick's time.</param>
-    public List<SentinelReport> Tick(ClusterObservation? observation, string? error, DateTimeOffset now)
+    /// <param name="denied">The refusal, when the probe failed because the cluster denied access.</param>
+    public List<SentinelReport> Tick(ClusterObservation? observation, string? error, DateTimeOffset now, AccessDenial? denied = null)
     {
         var reports = new List<SentinelReport>();
         _detection.Now = now;
@@ -77,7 +107,7 @@ internal sealed class WatchRun
         if (observation is null)
         {
             _consecutiveFailures++;
-            _detection.Observation = new ObservationStatus(false, _consecutiveFailures, error);
+            _detection.Observation = new ObservationStatus(false, _consecutiveFailures, error) { AccessDenied = denied };
             _detection.Changes = [];
         }
         else
@@ -92,34 +122,31 @@ internal sealed class WatchRun
             }
 
             _detection.EnginePodPresent = observation.EnginePodPresent ?? _detection.EnginePodPresent;
+            _detection.SignalReadFailure = observation.SignalReadFailure;
         }
 
         RunDetectors(reports);
+        var abort = ReportAccess(observation, denied, reports);
+        ReportSignal(observation, now, reports);
 
-        if (_massFailure && _options.StopOnMassFailure)
+        if (abort is not null)
+        {
+            reports.Add(Terminal(exitCode: null, timedOut: false, abort));
+        }
+        else if (_massFailure && _options.StopOnMassFailure)
         {
             reports.Add(Terminal(exitCode: null, timedOut: false));
         }
-        else if (observation?.EngineSignal is { } signal)
+        else if (_endSignal is { } end && (!AnyTaskShownUnfinished() || now - _endSignalledAt!.Value >= _options.CompletionGrace))
         {
-            if (signal.ExitCode is not null)
-            {
-                reports.Add(Terminal(signal.ExitCode, timedOut: false));
-            }
-            else if (_unreadableSignals.Add(signal.RawValue))
-            {
-                reports.Add(Sentinel(
-                    ReportKind.SignalUnreadable,
-                    ReportSeverity.Warning,
-                    $"The engine's completion signal holds '{Truncate(signal.RawValue)}', which is not an exit code; still waiting for a valid one.",
-                    new Dictionary<string, string> { ["raw"] = signal.RawValue }));
-            }
+            // A marker says the run ended, not how: the exit code comes from every task this watch saw fail, deleted or not.
+            reports.Add(Terminal(end.ExitCode ?? (_detection.Progress.Failed > 0 ? 1 : 0), timedOut: false, inferred: end.IsEndMarker ? end.RawValue : null));
         }
 
         AttachProgressByType(reports);
-        if (_resumable)
+        if (_resumable && _reportedBefore.Count > 0)
         {
-            reports.RemoveAll(r => !r.IsTerminal && !_reported.Add(ReportIdentity.Of(r)));
+            reports.RemoveAll(r => !r.IsTerminal && _reportedBefore.Contains(ReportIdentity.Of(r)));
         }
 
         return reports;
@@ -130,6 +157,104 @@ internal sealed class WatchRun
     {
         _detection.Now = now;
         return Terminal(exitCode: null, timedOut: true) with { ProgressByType = _ledger.ProgressByType() };
+    }
+
+    /// <summary>Whether a task seen is still shown running or pending: the engine's signal may have outrun the API server.</summary>
+    private bool AnyTaskShownUnfinished()
+    {
+        foreach (var task in _ledger.Tasks.Values)
+        {
+            if (!task.IsFinished && !task.IsGone)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ReportSignal(ClusterObservation? observation, DateTimeOffset now, List<SentinelReport> reports)
+    {
+        if (observation is null)
+        {
+            return;
+        }
+
+        if (observation.SignalReadFailure is { AccessDenied: null } failure)
+        {
+            if (_signalFailureReported != failure.Reason)
+            {
+                _signalFailureReported = failure.Reason;
+                Log.SignalReadFailed(_logger, _detection.Context.Namespace, failure.Reason);
+                reports.Add(Sentinel(
+                    ReportKind.SignalReadFailed,
+                    ReportSeverity.Error,
+                    $"The engine's completion signal cannot be read ({failure.Reason}): the sentinel cannot tell when the workflow ends, and will not call it stalled meanwhile.",
+                    new Dictionary<string, string> { ["reason"] = failure.Reason }));
+            }
+        }
+        else if (observation.SignalReadFailure is null)
+        {
+            _signalFailureReported = null;
+        }
+
+        if (observation.EngineSignal is not { } signal || _endSignal is not null)
+        {
+            return;
+        }
+
+        if (signal.ExitCode is not null || signal.IsEndMarker)
+        {
+            _endSignal = signal;
+            _endSignalledAt = now;
+        }
+        else if (_unreadableSignals.Add(signal.RawValue))
+        {
+            reports.Add(Sentinel(
+                ReportKind.SignalUnreadable,
+                ReportSeverity.Warning,
+                $"The engine's completion signal holds '{Truncate(signal.RawValue)}', which is not an exit code; still waiting for a valid one.",
+                new Dictionary<string, string> { ["raw"] = signal.RawValue }));
+        }
+    }
+
+    /// <summary>Reports each refusal once until it clears; returns the refusal that ends the watch, if it must end.</summary>
+    private AccessDenial? ReportAccess(ClusterObservation? observation, AccessDenial? denied, List<SentinelReport> reports)
+    {
+        if (observation is not null)
+        {
+            // The observation worked: refusals of reads are over; a refused exec is over once the signal reads again.
+            _deniedReported.RemoveWhere(key => key != ExecDenialKey);
+            if (observation.SignalReadFailure?.AccessDenied is null)
+            {
+                _deniedReported.Remove(ExecDenialKey);
+            }
+        }
+
+        var denial = denied ?? observation?.SignalReadFailure?.AccessDenied;
+        if (denial is null)
+        {
+            return null;
+        }
+
+        if (_deniedReported.Add($"{denial.Verb}|{denial.Resource}"))
+        {
+            Log.AccessDenied(_logger, _detection.Context.Namespace, denial.ToString());
+            reports.Add(Sentinel(
+                ReportKind.AccessDenied,
+                ReportSeverity.Critical,
+                $"The cluster refuses to let the sentinel {denial.Verb} {denial.Resource} in namespace '{denial.Namespace}' ({denial.StatusCode}: {denial.Message}). "
+                + (_options.StopOnAccessDenied ? "The watch stops." : "Grant it (see docs/rbac.yaml); the watch goes on and tries again."),
+                new Dictionary<string, string>
+                {
+                    ["verb"] = denial.Verb,
+                    ["resource"] = denial.Resource,
+                    ["namespace"] = denial.Namespace,
+                    ["statusCode"] = denial.StatusCode.ToString(CultureInfo.InvariantCulture),
+                }));
+        }
+
+        return _options.StopOnAccessDenied ? denial : null;
     }
 
     /// <summary>Progress, phase and terminal reports carry the counts per type, computed once per tick when needed.</summary>
@@ -188,42 +313,72 @@ internal sealed class WatchRun
         _detection.DetectorName = SentinelSource;
     }
 
-    private SentinelReport Terminal(int? exitCode, bool timedOut)
+    private SentinelReport Terminal(int? exitCode, bool timedOut, AccessDenial? aborted = null, string? inferred = null)
     {
         var progress = _detection.Progress;
+        var unknown = _ledger.UnfinishedTaskNames();
         var summary = new WatchSummary
         {
             CompletedTasks = progress.Completed,
             FailedTasks = progress.Failed,
             TotalTasks = progress.Total,
+            UnknownTaskNames = unknown,
             ExitCode = exitCode,
             TimedOut = timedOut,
             MassFailure = _massFailure,
             Duration = _detection.Now - StartedAt,
+            SignalReadFailure = _detection.SignalReadFailure?.Reason,
+            AccessDenied = aborted,
         };
         var duration = Format.Duration(summary.Duration);
+        var counts = Counts(summary);
+        var unread = summary.SignalReadFailure is { } reason ? $" The engine's signal could not be read ({reason}): it may have finished unseen." : "";
         var (kind, severity, message) = summary.Outcome switch
         {
+            WatchOutcome.Aborted => (ReportKind.Aborted, ReportSeverity.Critical,
+                $"The watch stopped: the cluster refuses to let the sentinel {aborted!.Verb} {aborted.Resource} ({aborted.StatusCode}: {aborted.Message}). Nothing is known of the workflow's outcome: {counts}."),
             WatchOutcome.TimedOut => (ReportKind.TimedOut, ReportSeverity.Error,
-                $"The engine did not signal completion within {Format.Duration(_options.WatchTimeout)}: {progress}."),
+                $"The engine did not signal completion within {Format.Duration(_options.WatchTimeout)}: {counts}.{unread}"),
             WatchOutcome.Failed when exitCode is null => (ReportKind.Failed, ReportSeverity.Critical,
-                $"The workflow failed: mass failure with {progress}, after {duration}."),
+                $"The workflow failed: mass failure with {counts}, after {duration}."),
             WatchOutcome.Failed => (ReportKind.Failed, ReportSeverity.Critical,
-                $"The workflow failed with exit code {exitCode}: {progress}, after {duration}."),
+                $"The workflow failed with exit code {exitCode}{Inferred(inferred)}: {counts}, after {duration}."),
             _ => (ReportKind.Completed, ReportSeverity.Info,
-                $"The workflow completed: {progress}, in {duration}."),
+                $"The workflow completed{Inferred(inferred)}: {counts}, in {duration}."),
         };
         var details = new Dictionary<string, string>
         {
             ["outcome"] = summary.Outcome.ToString(),
             ["durationSeconds"] = summary.Duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture),
+            ["unknownTasks"] = summary.UnknownTasks.ToString(CultureInfo.InvariantCulture),
         };
         if (exitCode is not null)
         {
             details["exitCode"] = exitCode.Value.ToString(CultureInfo.InvariantCulture);
         }
 
+        if (inferred is not null)
+        {
+            details["exitCodeInferredFrom"] = inferred;
+        }
+
         return Sentinel(kind, severity, message, details) with { Summary = summary };
+    }
+
+    private static string Inferred(string? marker) => marker is null ? "" : $" (exit code inferred from the failures seen: {marker})";
+
+    /// <summary>Every task accounted for: completed + failed + unknown = total, the unknown ones named.</summary>
+    private static string Counts(WatchSummary summary)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture, $"{summary.CompletedTasks}/{summary.TotalTasks} completed, {summary.FailedTasks} failed, {summary.UnknownTasks} unknown");
+        if (summary.UnknownTasks == 0)
+        {
+            return text;
+        }
+
+        const int Shown = 5;
+        var names = string.Join(", ", summary.UnknownTaskNames.Take(Shown));
+        return summary.UnknownTasks > Shown ? $"{text} ({names} and {summary.UnknownTasks - Shown} more)" : $"{text} ({names})";
     }
 
     private SentinelReport Sentinel(ReportKind kind, ReportSeverity severity, string message, IReadOnlyDictionary<string, string> details)

@@ -40,7 +40,7 @@ public sealed class AddExecutionSentinelTests
 
         var detectors = provider.GetServices<IAnomalyDetector>().ToList();
 
-        Assert.Equal(13, detectors.Count);
+        Assert.Equal(14, detectors.Count);
         Assert.Equal(detectors.Count, detectors.Select(d => d.Name).Distinct().Count());
     }
 

@@ -17,7 +17,7 @@ internal sealed class DetectorBench
     {
         _detector = detector;
         Detection = new DetectionContext(context) { WatchStartedAt = Time.GetUtcNow(), Now = Time.GetUtcNow() };
-        _ledger = new TaskLedger(Detection.Workflow);
+        _ledger = new TaskLedger(Detection.Workflow, Detection.Context.TaskInventory);
         Detection.Tasks = _ledger.Tasks;
         Detection.Progress = _ledger.Progress;
     }

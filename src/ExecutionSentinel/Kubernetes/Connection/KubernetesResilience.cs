@@ -19,6 +19,13 @@ internal static class KubernetesResilience
 
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A pipeline of its own, for one watch and one purpose: a namespace whose exec calls fail must not open the breaker of
+    /// its own lists, nor of another watch's.
+    /// </summary>
+    public static ResiliencePipeline Build(KubernetesProbeOptions options, TimeProvider time, string name) =>
+        Configure(new ResiliencePipelineBuilder { TimeProvider = time, Name = name }, options).Build();
+
     public static ResiliencePipelineBuilder Configure(ResiliencePipelineBuilder builder, KubernetesProbeOptions options)
     {
         var shouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient);

@@ -9,4 +9,7 @@ internal interface IInformer
     InformerHealth Health { get; }
 
     Task RetryNowAsync(CancellationToken cancellationToken);
+
+    /// <summary>Lists every object and replaces the cache's; throws when the list fails.</summary>
+    Task ListAsync(CancellationToken cancellationToken);
 }

@@ -7,7 +7,9 @@ namespace ExecutionSentinel.Kubernetes.Informing;
 internal interface IInformerSink<in T>
 {
     /// <summary>A full list: the objects that exist now; any other object of this kind is gone.</summary>
-    void Replace(IReadOnlyList<T> items);
+    /// <param name="items">The objects.</param>
+    /// <param name="unobservedFor">How long the view had gone without news from the server before this list.</param>
+    void Replace(IReadOnlyList<T> items, TimeSpan unobservedFor);
 
     /// <summary>One change.</summary>
     void Apply(WatchEventType type, T item);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using k8s;
 using k8s.Autorest;
@@ -8,11 +9,16 @@ using Polly;
 namespace ExecutionSentinel.Kubernetes.Informing;
 
 /// <summary>
-/// List-then-watch for one kind of object in one namespace, done the way client-go's reflector does it: a paginated
-/// list, a watch from the list's resource version with bookmarks and a randomised server-side timeout, re-watch from
-/// the last version when a watch ends, relist on 410 Gone or on any watch failure (with back-off), and a staleness
-/// timer that restarts a watch that went silent.
+/// List-then-watch for one kind of object in one namespace: a paginated list, then a watch from the list's resource
+/// version with bookmarks and a randomised server-side timeout. A watch that ends, fails or goes silent is resumed from the
+/// last resource version it reached, so the server replays what happened meanwhile (a Job that finished and was deleted
+/// by its TTL during an outage is seen finishing); only 410 Gone (the version left the server's history) makes it relist.
 /// </summary>
+/// <remarks>
+/// Its <see cref="Health"/> says whether the view is current: a failed list or watch marks it failed until the server is
+/// heard again. A list taken while the watch runs (<see cref="ListAsync"/>, to bring the view up to date) sets a floor:
+/// watch events at or below the list's resource version are older than the list and are skipped.
+/// </remarks>
 /// <typeparam name="T">The kind of object.</typeparam>
 internal sealed class ResourceInformer<T> : IInformer
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -30,6 +36,9 @@ internal sealed class ResourceInformer<T> : IInformer
     private readonly Observability.SentinelTelemetry _telemetry;
     private readonly KeyValuePair<string, object?> _resourceTag;
     private TaskCompletionSource _attempted = NewAttempt();
+
+    // The resource version of the newest list applied: watch events at or below it are older than the cache.
+    private long _floor = -1;
 
     public ResourceInformer(
         IResourceApi<T> api,
@@ -61,8 +70,8 @@ internal sealed class ResourceInformer<T> : IInformer
     public string Resource => _api.Resource;
 
     /// <summary>
-    /// Cuts a failing informer's back-off short and waits for its next list attempt, so that a tick taken after an
-    /// outage ends sees the cluster again at once instead of after the back-off.
+    /// Cuts a failing informer's back-off short and waits, at most <see cref="KubernetesProbeOptions.RequestTimeout"/>, for
+    /// its next attempt, so that a tick taken after an outage ends sees the cluster again at once.
     /// </summary>
     public async Task RetryNowAsync(CancellationToken cancellationToken)
     {
@@ -78,7 +87,14 @@ internal sealed class ResourceInformer<T> : IInformer
             }
         }
 
-        await attempted.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await attempted.WaitAsync(_options.RequestTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Still trying: the tick goes on with what it has, and counts as failed if the informer still is.
+        }
     }
 
     /// <summary>Lists every page and replaces the cache's objects of this kind. Throws when the list fails.</summary>
@@ -93,7 +109,9 @@ internal sealed class ResourceInformer<T> : IInformer
             {
                 var token = continueToken;
                 var page = await _pipeline.ExecuteAsync(
-                    async ct => await _api.ListPageAsync(_namespace, _selector, _options.PageSize, token, ct).ConfigureAwait(false),
+                    // WaitAsync: the attempt's timeout cancels the token, and the wait must end then even if the client's
+                    // read of a stalled body does not.
+                    async ct => await _api.ListPageAsync(_namespace, _selector, _options.PageSize, token, ct).WaitAsync(ct).ConfigureAwait(false),
                     cancellationToken).ConfigureAwait(false);
                 items.AddRange(page.Items);
                 resourceVersion = page.ResourceVersion;
@@ -101,13 +119,24 @@ internal sealed class ResourceInformer<T> : IInformer
             }
             while (continueToken is not null);
 
+            var now = _time.GetUtcNow();
+            var version = Numeric(resourceVersion);
             lock (_sinkLock)
             {
-                _sink.Replace(items);
+                // Two lists may race (a relist after 410 and a tick's catch-up): never let the older one win.
+                if (version is null || version.Value >= _floor)
+                {
+                    var unobservedFor = Health.LastHeard is { } heard ? now - heard : TimeSpan.Zero;
+                    _sink.Replace(items, unobservedFor);
+                    _floor = version ?? _floor;
+                    if (IsNewer(resourceVersion, Health.ResourceVersion))
+                    {
+                        Health.ResourceVersion = resourceVersion;
+                    }
+                }
             }
 
-            Health.ResourceVersion = resourceVersion;
-            Health.Recovered();
+            Health.Heard(now);
             Log.Listed(_logger, _api.Resource, _namespace, items.Count, resourceVersion);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -118,9 +147,11 @@ internal sealed class ResourceInformer<T> : IInformer
         }
         finally
         {
-            Interlocked.Exchange(ref _attempted, NewAttempt()).TrySetResult();
+            Attempted();
         }
     }
+
+    private void Attempted() => Interlocked.Exchange(ref _attempted, NewAttempt()).TrySetResult();
 
     private static TaskCompletionSource NewAttempt() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -173,9 +204,11 @@ internal sealed class ResourceInformer<T> : IInformer
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                // The view stops being current now, not when a later list fails; it resumes from where it was.
+                Health.Failed(ex);
+                Attempted();
                 Log.InformerFailed(_logger, ex, _api.Resource, _namespace, failuresInARow + 1);
                 _telemetry.WatchRestarts.Add(1, _resourceTag, new KeyValuePair<string, object?>("reason", "failure"));
-                needsList = true;
                 failuresInARow++;
             }
 
@@ -199,14 +232,14 @@ internal sealed class ResourceInformer<T> : IInformer
         var factor = Math.Pow(2, Math.Min(Math.Max(failuresInARow - 1, 0), 16));
         var delay = TimeSpan.FromTicks((long)Math.Min(_options.RelistBackoff.Ticks * factor, _options.MaxRelistBackoff.Ticks));
 
-        // ±20 % jitter so that many sentinels do not relist in step after a shared outage.
+        // ±20 % jitter so that many sentinels do not reconnect in step after a shared outage.
         return delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
     }
 
     private async Task<WatchOutcome> WatchOnceAsync(CancellationToken cancellationToken)
     {
         var resourceVersion = Health.ResourceVersion ?? "0";
-        var timeoutSeconds = (int)(_options.WatchTimeout.TotalSeconds * (1 + Random.Shared.NextDouble()));
+        var timeoutSeconds = (int)Math.Min(_options.WatchTimeout.TotalSeconds * (1 + Random.Shared.NextDouble()), int.MaxValue);
         using var staleness = new CancellationTokenSource(_options.StalenessTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, staleness.Token);
         Exception? streamError = null;
@@ -216,26 +249,32 @@ internal sealed class ResourceInformer<T> : IInformer
             await foreach (var (type, item) in stream.WithCancellation(linked.Token).ConfigureAwait(false))
             {
                 staleness.CancelAfter(_options.StalenessTimeout);
-                Health.EventReceived();
                 _telemetry.WatchEvents.Add(1, _resourceTag);
-                var version = item?.Metadata?.ResourceVersion;
-                if (type == WatchEventType.Bookmark || item is null)
-                {
-                    Health.ResourceVersion = version ?? Health.ResourceVersion;
-                    continue;
-                }
-
                 if (type == WatchEventType.Error)
                 {
                     continue; // The client hands ERROR statuses to onError; an object typed as the resource says nothing.
                 }
 
-                lock (_sinkLock)
+                Health.EventReceived();
+                var version = item?.Metadata?.ResourceVersion;
+                if (type != WatchEventType.Bookmark && item is not null)
                 {
-                    _sink.Apply(type, item);
+                    lock (_sinkLock)
+                    {
+                        if (Numeric(version) is not { } at || at > _floor)
+                        {
+                            _sink.Apply(type, item);
+                        }
+                    }
                 }
 
-                Health.ResourceVersion = version ?? Health.ResourceVersion;
+                if (IsNewer(version, Health.ResourceVersion))
+                {
+                    Health.ResourceVersion = version;
+                }
+
+                Health.Heard(_time.GetUtcNow());
+                Attempted();
             }
         }
         catch (OperationCanceledException) when (staleness.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -248,13 +287,24 @@ internal sealed class ResourceInformer<T> : IInformer
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return streamError switch
+        switch (streamError)
         {
-            null => WatchOutcome.Ended,
-            KubernetesException { Status.Code: 410 } => WatchOutcome.Gone,
-            _ => throw new InvalidOperationException($"The watch of {_api.Resource} failed: {streamError.Message}", streamError),
-        };
+            case null:
+                Health.Heard(_time.GetUtcNow()); // The server ended the stream at its timeout: it is there.
+                return WatchOutcome.Ended;
+            case KubernetesException { Status.Code: 410 }:
+                return WatchOutcome.Gone;
+            default:
+                throw new InvalidOperationException($"The watch of {_api.Resource} failed: {streamError.Message}", streamError);
+        }
     }
+
+    /// <summary>Resource versions are etcd revisions in every API server in use; when one is not a number, no order is assumed.</summary>
+    private static long? Numeric(string? resourceVersion) =>
+        long.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private static bool IsNewer(string? candidate, string? current) =>
+        candidate is not null && (Numeric(candidate) is not { } next || Numeric(current) is not { } now || next >= now);
 
     private enum WatchOutcome
     {

@@ -7,6 +7,15 @@ internal sealed record JobFacts
 
     public string? TaskTypeLabel { get; init; }
 
+    /// <summary>The task id HyperFlow wrote into the Job's pod template (<c>hflow-job-execute &lt;id&gt;</c>), if any.</summary>
+    public string? TaskId { get; init; }
+
+    /// <summary>The Job's <c>ttlSecondsAfterFinished</c>: how long it outlives its end before it is deleted, if it is.</summary>
+    public TimeSpan? TimeToLiveAfterFinished { get; init; }
+
+    /// <summary>Whether the Job has ended, in success or failure.</summary>
+    public bool IsFinished => IsComplete || FailedReason is not null;
+
     public DateTimeOffset? CreatedAt { get; init; }
 
     public DateTimeOffset? CompletedAt { get; init; }

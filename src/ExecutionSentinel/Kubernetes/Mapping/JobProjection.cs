@@ -17,6 +17,8 @@ internal static class JobProjection
         {
             Name = job.Metadata?.Name ?? "",
             TaskTypeLabel = taskTypeLabel is not null && job.Metadata?.Labels is { } labels && labels.TryGetValue(taskTypeLabel, out var type) ? type : null,
+            TaskId = PodProjection.TaskIdFromCommand(job.Spec?.Template?.Spec?.Containers),
+            TimeToLiveAfterFinished = job.Spec?.TtlSecondsAfterFinished is { } ttl ? TimeSpan.FromSeconds(Math.Max(ttl, 0)) : null,
             CreatedAt = KubernetesTime.Utc(job.Metadata?.CreationTimestamp),
             CompletedAt = KubernetesTime.Utc(status?.CompletionTime),
             Failed = status?.Failed ?? 0,

@@ -10,10 +10,15 @@ namespace ExecutionSentinel.Kubernetes.Mapping;
 /// only for tasks that changed since the last snapshot.
 /// </summary>
 /// <remarks>
-/// Task names come from the inventory: a Job whose name or HyperFlow task id is an inventory name keeps it;
-/// otherwise it takes the next unclaimed inventory task of its type (by creation order), else its own name.
-/// Memory per task is kept under 1 KiB: repeated strings (Job names, node names) are shared, the task id is dropped
-/// once it has named the task, and the observation lives in the task's own entry.
+/// A task's name comes from its own objects, never from arrival order: a Job whose name is an inventory name keeps it;
+/// otherwise the task id HyperFlow wrote into the Job's (or the pod's) command (<c>hflow-job-execute &lt;id&gt;</c>) names it
+/// when the inventory has that id. A Job that cannot be identified that way is its own task, named by the Job, and counted
+/// outside the inventory (the sentinel reports it once).
+/// A task whose unfinished Job vanished from a full list after a gap at least as long as the Job's time to live after it
+/// finishes (<c>ttlSecondsAfterFinished</c>) may have ended and been deleted unseen: its phase becomes
+/// <see cref="TaskPhase.Unknown"/> instead of it being taken for lost.
+/// Memory per task is kept under 1 KiB: repeated strings (node names) are shared, task ids are dropped once they have
+/// named the task, and the observation lives in the task's own entry.
 /// Not thread-safe: the probe serialises event application and snapshots.
 /// </remarks>
 internal sealed class WorkflowCache
@@ -21,8 +26,7 @@ internal sealed class WorkflowCache
     private static readonly PodFacts[] NoPods = [];
     private readonly TaskTypeResolver _types;
     private readonly string? _taskTypeLabel;
-    private readonly Dictionary<string, Queue<string>> _unclaimedByType = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _inventoryNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unclaimedNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskEntry> _tasksByJob = new(StringComparer.Ordinal);
     private readonly HashSet<string> _nodeNames = new(StringComparer.Ordinal);
     private readonly List<TaskEntry> _dirty = [];
@@ -33,15 +37,9 @@ internal sealed class WorkflowCache
         ArgumentNullException.ThrowIfNull(context);
         _taskTypeLabel = taskTypeLabel;
         _types = new TaskTypeResolver(context.TaskInventory.Select(t => t.TaskType).Distinct());
-        foreach (var spec in context.TaskInventory.OrderBy(t => t.DagOrder))
+        foreach (var spec in context.TaskInventory)
         {
-            _inventoryNames.Add(spec.Name);
-            if (!_unclaimedByType.TryGetValue(spec.TaskType, out var queue))
-            {
-                _unclaimedByType[spec.TaskType] = queue = new Queue<string>();
-            }
-
-            queue.Enqueue(spec.Name);
+            _unclaimedNames.Add(spec.Name);
         }
     }
 
@@ -57,12 +55,21 @@ internal sealed class WorkflowCache
     public void Apply(WatchEventType type, V1Job job)
     {
         var facts = JobProjection.Project(job, _taskTypeLabel);
-        if (facts.Name.Length == 0 || Entry(facts.Name, facts.TaskTypeLabel, taskId: null) is not { } entry)
+        if (facts.Name.Length == 0 || Entry(facts.Name, facts.TaskTypeLabel, facts.TaskId) is not { } entry)
         {
             return;
         }
 
-        entry.Job = type == WatchEventType.Deleted ? null : facts with { Name = entry.JobName };
+        if (type == WatchEventType.Deleted)
+        {
+            entry.Job = null;
+        }
+        else
+        {
+            entry.Job = facts with { Name = entry.JobName, TaskId = null };
+            entry.EndedUnobserved = false;
+        }
+
         MarkDirty(entry);
     }
 
@@ -97,13 +104,21 @@ internal sealed class WorkflowCache
                 entry.Pods = [.. pods, kept];
                 Array.Sort(entry.Pods, static (a, b) => Nullable.Compare(a.CreatedAt, b.CreatedAt));
             }
+
+            entry.EndedUnobserved = false;
         }
 
         MarkDirty(entry);
     }
 
     /// <summary>Applies a full list of Jobs: every Job not in it is gone.</summary>
-    public void ReplaceJobs(IReadOnlyList<V1Job> jobs)
+    /// <param name="jobs">The Jobs that exist now.</param>
+    /// <param name="unobservedFor">
+    /// How long the view went without news before this list (since the last event, bookmark or list). A Job that was
+    /// running then and is gone now, with a gap at least its time to live after finishing, may have ended and been
+    /// deleted unseen; within a shorter gap it cannot have been deleted by its TTL, so it was lost.
+    /// </param>
+    public void ReplaceJobs(IReadOnlyList<V1Job> jobs, TimeSpan unobservedFor = default)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         var present = new HashSet<string>(StringComparer.Ordinal);
@@ -115,8 +130,9 @@ internal sealed class WorkflowCache
 
         foreach (var entry in _tasksByJob.Values)
         {
-            if (entry.Job is not null && !present.Contains(entry.JobName))
+            if (entry.Job is { } last && !present.Contains(entry.JobName))
             {
+                entry.EndedUnobserved = !last.IsFinished && last.TimeToLiveAfterFinished is { } ttl && unobservedFor >= ttl;
                 entry.Job = null;
                 MarkDirty(entry);
             }
@@ -144,16 +160,14 @@ internal sealed class WorkflowCache
         }
     }
 
-    /// <summary>The tasks whose Job or pods still exist, rebuilding only those changed since the last call.</summary>
+    /// <summary>The tasks whose Job or pods still exist (or ended unseen), rebuilding only those changed since the last call.</summary>
     public TaskObservation[] Snapshot()
     {
         foreach (var entry in _dirty)
         {
             entry.IsDirty = false;
             var existed = entry.Observation is not null;
-            entry.Observation = entry.Job is null && entry.Pods.Length == 0
-                ? null
-                : TaskAssembler.Assemble(entry.TaskName, entry.TaskType, entry.Job, entry.Pods);
+            entry.Observation = Observe(entry);
             _observed += (entry.Observation is not null ? 1 : 0) - (existed ? 1 : 0);
         }
 
@@ -169,6 +183,18 @@ internal sealed class WorkflowCache
         }
 
         return tasks;
+    }
+
+    private static TaskObservation? Observe(TaskEntry entry)
+    {
+        if (entry.Job is not null || entry.Pods.Length > 0)
+        {
+            return TaskAssembler.Assemble(entry.TaskName, entry.TaskType, entry.Job, entry.Pods);
+        }
+
+        return entry.EndedUnobserved && entry.Observation is { } last
+            ? last with { Phase = TaskPhase.Unknown, IsGone = true, IsTerminating = false, FinishedAt = null }
+            : null;
     }
 
     private void MarkDirty(TaskEntry entry)
@@ -209,31 +235,13 @@ internal sealed class WorkflowCache
             return null; // Not a task Job (e.g. a data-preparation Job): ignore it.
         }
 
-        var name = _inventoryNames.Contains(jobName) ? jobName
-            : taskId is not null && _inventoryNames.Contains(taskId) ? taskId
-            : ClaimNext(type) ?? jobName;
-        _inventoryNames.Remove(name);
+        // The Job's own identity names the task; a name is given once, so two Jobs never take the same inventory task.
+        var name = _unclaimedNames.Remove(jobName) ? jobName
+            : taskId is not null && _unclaimedNames.Remove(taskId) ? taskId
+            : jobName;
         entry = new TaskEntry(jobName, name, type);
         _tasksByJob[jobName] = entry;
         return entry;
-    }
-
-    private string? ClaimNext(string type)
-    {
-        if (!_unclaimedByType.TryGetValue(type, out var queue))
-        {
-            return null;
-        }
-
-        while (queue.TryDequeue(out var name))
-        {
-            if (_inventoryNames.Contains(name))
-            {
-                return name;
-            }
-        }
-
-        return null;
     }
 
     private sealed class TaskEntry(string jobName, string taskName, string taskType)
@@ -250,6 +258,9 @@ internal sealed class WorkflowCache
         public PodFacts[] Pods { get; set; } = NoPods;
 
         public TaskObservation? Observation { get; set; }
+
+        /// <summary>Whether the task's unfinished Job vanished from a list after a gap long enough for its TTL to have run.</summary>
+        public bool EndedUnobserved { get; set; }
 
         public bool IsDirty { get; set; }
     }

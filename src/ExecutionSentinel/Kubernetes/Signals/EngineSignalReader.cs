@@ -8,45 +8,73 @@ namespace ExecutionSentinel.Kubernetes.Signals;
 
 /// <summary>
 /// Reads the engine's completion signal by running <c>cat</c> in the engine container, as the old conductor did with
-/// <c>kubectl exec</c>. A missing file, an empty file or a failed exec all mean "not yet"; garbage is passed on for the
-/// sentinel to report as unreadable.
+/// <c>kubectl exec</c>. A missing or empty file means "not yet"; garbage is passed on for the sentinel to report as
+/// unreadable; a read that cannot be done (no such container, exec refused, the call failed) is a
+/// <see cref="SignalReadFailure"/>, which is not "not yet": the engine may have finished unseen. It only reads: what the
+/// signal means for the workflow (an exit code inferred from a marker) is the watch's business.
 /// </summary>
-internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline pipeline, KubernetesProbeOptions options, ILogger logger)
+internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline execPipeline, ResiliencePipeline readPipeline, KubernetesProbeOptions options, ILogger logger)
 {
     /// <summary>More than this is not an exit code; it is read no further.</summary>
     private const int MaxSignalBytes = 4096;
 
     /// <summary>Reads the signal, and learns on the way whether the engine pod exists.</summary>
-    public async Task<EngineReading> ReadAsync(MonitoringContext context, IReadOnlyCollection<TaskObservation> tasks, CancellationToken cancellationToken)
+    public async Task<EngineReading> ReadAsync(MonitoringContext context, CancellationToken cancellationToken)
     {
         var file = await CatAsync(context, options.SignalFile, cancellationToken).ConfigureAwait(false);
         if (file.Content is { } content)
         {
             // An empty file is one being written (the shell creates it before echo writes): not yet.
-            return new EngineReading(content.Trim().Length == 0 ? null : EngineSignal.Parse(content), EnginePodPresent: true);
+            return new EngineReading(content.Trim().Length == 0 ? null : EngineSignal.Parse(content), EnginePodPresent: true, null);
         }
 
-        if (!file.Reached)
+        if (file.Error is { } error)
         {
-            // Only a failed exec needs a look at the pod itself: is it gone, or was the call unlucky?
-            return new EngineReading(null, await EnginePodPresentAsync(context, cancellationToken).ConfigureAwait(false));
+            // Only a failed exec needs a look at the pod itself: is it gone, or is the read impossible?
+            var present = await EnginePodPresentAsync(context, cancellationToken).ConfigureAwait(false);
+            return new EngineReading(null, present, present == false ? null : Failure(context, options.SignalFile, error));
         }
 
-        if (options.CompletionMarkerFile is { } marker && (await CatAsync(context, marker, cancellationToken).ConfigureAwait(false)).Content is not null)
+        if (options.CompletionMarkerFile is { } marker)
         {
-            var failed = tasks.Count(t => t.Phase == TaskPhase.Failed);
-            return new EngineReading(new EngineSignal(failed > 0 ? 1 : 0, $"{marker} present ({failed} failed tasks seen; exit code inferred)"), EnginePodPresent: true);
+            var markerFile = await CatAsync(context, marker, cancellationToken).ConfigureAwait(false);
+            if (markerFile.Content is not null)
+            {
+                return new EngineReading(EngineSignal.EndMarker($"{marker} present"), EnginePodPresent: true, null);
+            }
+
+            if (markerFile.Error is { } markerError)
+            {
+                return new EngineReading(null, EnginePodPresent: true, Failure(context, marker, markerError));
+            }
         }
 
-        return new EngineReading(null, EnginePodPresent: true); // cat ran: the pod is there, the file is not yet.
+        return new EngineReading(null, EnginePodPresent: true, null); // cat ran: the pod is there, the file is not yet.
     }
+
+    private static SignalReadFailure Failure(MonitoringContext context, string path, Exception error)
+    {
+        var denied = Connection.KubernetesFailures.AccessDenied(error, "create", "pods/exec", context.Namespace);
+        var reason = denied is not null
+            ? $"exec into pod '{context.EnginePodName}' is not allowed ({denied.Message}); grant 'create' on 'pods/exec'"
+            : $"cannot read {path} in pod '{context.EnginePodName}', container '{context.EngineContainer}': {Describe(error)}";
+        return new SignalReadFailure(reason, denied);
+    }
+
+    private static string Describe(Exception error) => error switch
+    {
+        k8s.KubernetesException { Status.Message: { Length: > 0 } message } => message,
+        Polly.Timeout.TimeoutRejectedException or TimeoutException => "the exec did not answer in time",
+        Polly.CircuitBreaker.BrokenCircuitException => "exec calls keep failing (circuit open)",
+        _ => error.Message,
+    };
 
     /// <summary>Whether the engine pod exists: false only when the API server says 404; null when it cannot tell.</summary>
     private async Task<bool?> EnginePodPresentAsync(MonitoringContext context, CancellationToken cancellationToken)
     {
         try
         {
-            await pipeline.ExecuteAsync(
+            await readPipeline.ExecuteAsync(
                 async ct => await client.CoreV1.ReadNamespacedPodAsync(context.EnginePodName, context.Namespace, cancellationToken: ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
             return true;
@@ -67,7 +95,7 @@ internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline 
     {
         try
         {
-            return await pipeline.ExecuteAsync(
+            return await execPipeline.ExecuteAsync(
                 async ct =>
                 {
                     string? stdout = null;
@@ -84,19 +112,21 @@ internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline 
                             await ReadLimitedAsync(error, ct).ConfigureAwait(false);
                             stdout = await read.ConfigureAwait(false);
                         },
-                        ct).ConfigureAwait(false);
-                    return new CatResult(exitCode == 0 ? stdout ?? "" : null, Reached: true);
+                        ct).WaitAsync(ct).ConfigureAwait(false); // the client's stream reads ignore the token: bound the wait here
+                    return new CatResult(exitCode == 0 ? stdout ?? "" : null, Error: null);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             Log.SignalReadFailed(logger, ex, path, context.EnginePodName, context.EngineContainer);
-            return new CatResult(null, Reached: false);
+            return new CatResult(null, ex);
         }
     }
 
-    private readonly record struct CatResult(string? Content, bool Reached);
+    /// <param name="Content">The file's content; none when cat failed or the exec did.</param>
+    /// <param name="Error">Why the exec failed, when it did (cat itself ran otherwise).</param>
+    private readonly record struct CatResult(string? Content, Exception? Error);
 
     private static async Task<string> ReadLimitedAsync(Stream stream, CancellationToken cancellationToken)
     {
@@ -122,5 +152,5 @@ internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline 
     }
 }
 
-/// <summary>What one read of the engine told: its signal, if any, and whether its pod exists (null: cannot tell).</summary>
-internal readonly record struct EngineReading(EngineSignal? Signal, bool? EnginePodPresent);
+/// <summary>What one read of the engine told: its signal, if any, whether its pod exists (null: cannot tell), and why it could not be read.</summary>
+internal readonly record struct EngineReading(EngineSignal? Signal, bool? EnginePodPresent, SignalReadFailure? Failure);
