@@ -174,6 +174,17 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             case FaultKind.ConnectionReset:
                 context.Abort();
                 return true;
+            case FaultKind.Hang when kind == RequestKind.Watch:
+                // A watch is never counted in flight: it just never answers.
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                return true;
             case FaultKind.Hang:
                 // A hung request is not "in flight" for the test clock: time must move on for the client to give up.
                 Interlocked.Decrement(ref _inFlight);

@@ -13,8 +13,8 @@ public enum WatchOutcome
     TimedOut = 2,
 
     /// <summary>
-    /// The watch stopped before the workflow ended because it cannot do its job (access denied, with
-    /// <c>SentinelOptions.StopOnAccessDenied</c>): nothing is known of the workflow's outcome.
+    /// The watch ended without being able to do its job: access was denied (with <c>SentinelOptions.StopOnAccessDenied</c>),
+    /// or it timed out while the engine's signal could not be read. Nothing is known of the workflow's outcome.
     /// </summary>
     Aborted = 3,
 }

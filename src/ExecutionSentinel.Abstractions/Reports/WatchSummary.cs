@@ -40,11 +40,12 @@ public sealed record WatchSummary
     public TimeSpan Duration { get; init; }
 
     /// <summary>
-    /// The conductor's mapping: stopped on access denied → <see cref="WatchOutcome.Aborted"/>; timed out → <see cref="WatchOutcome.TimedOut"/>;
+    /// The conductor's mapping: stopped on access denied, or timed out without being able to read the engine's signal
+    /// (it may have finished unseen) → <see cref="WatchOutcome.Aborted"/>; timed out → <see cref="WatchOutcome.TimedOut"/>;
     /// mass failure or an exit code other than 0 → <see cref="WatchOutcome.Failed"/>; else <see cref="WatchOutcome.Completed"/>.
     /// </summary>
     public WatchOutcome Outcome =>
-        AccessDenied is not null ? WatchOutcome.Aborted
+        AccessDenied is not null || (TimedOut && SignalReadFailure is not null) ? WatchOutcome.Aborted
         : TimedOut ? WatchOutcome.TimedOut
         : MassFailure || (ExitCode is { } code && code != 0) ? WatchOutcome.Failed
         : WatchOutcome.Completed;

@@ -19,6 +19,9 @@ namespace ExecutionSentinel.Kubernetes;
 /// </summary>
 internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSink<V1Pod>, IInformerSink<V1Job>
 {
+    /// <summary>A watch that has delivered nothing for this long is taken to have replayed what it missed.</summary>
+    private static readonly TimeSpan ReplayQuiet = TimeSpan.FromSeconds(1);
+
     private readonly MonitoringContext _context;
     private readonly KubernetesProbeOptions _options;
     private readonly EngineSignalReader _signal;
@@ -90,6 +93,14 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
         // The signal is read before the tasks are counted: whatever it says happened before the list or snapshot below.
         var engine = await _signal.ReadAsync(_context, cancellationToken).ConfigureAwait(false);
         _engineSignalled |= engine.Signal is { ExitCode: not null } or { IsEndMarker: true };
+        if (_engineSignalled && _options.Mode == KubernetesProbeMode.Watch)
+        {
+            // Let a watch that is replaying what it missed finish first: the list below would cut that history short.
+            await Task.WhenAll(
+                Jobs.WaitForQuietAsync(ReplayQuiet, _options.RequestTimeout, cancellationToken),
+                Pods.WaitForQuietAsync(ReplayQuiet, _options.RequestTimeout, cancellationToken)).ConfigureAwait(false);
+        }
+
         if (_options.Mode == KubernetesProbeMode.Poll || _engineSignalled)
         {
             await ListAsync(Jobs, "list", cancellationToken).ConfigureAwait(false);

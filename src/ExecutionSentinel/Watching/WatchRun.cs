@@ -335,8 +335,10 @@ internal sealed class WatchRun
         var unread = summary.SignalReadFailure is { } reason ? $" The engine's signal could not be read ({reason}): it may have finished unseen." : "";
         var (kind, severity, message) = summary.Outcome switch
         {
+            WatchOutcome.Aborted when aborted is not null => (ReportKind.Aborted, ReportSeverity.Critical,
+                $"The watch stopped: the cluster refuses to let the sentinel {aborted.Verb} {aborted.Resource} ({aborted.StatusCode}: {aborted.Message}). Nothing is known of the workflow's outcome: {counts}."),
             WatchOutcome.Aborted => (ReportKind.Aborted, ReportSeverity.Critical,
-                $"The watch stopped: the cluster refuses to let the sentinel {aborted!.Verb} {aborted.Resource} ({aborted.StatusCode}: {aborted.Message}). Nothing is known of the workflow's outcome: {counts}."),
+                $"The watch ended after {Format.Duration(_options.WatchTimeout)} without being able to read the engine's signal ({summary.SignalReadFailure}): the workflow may have finished unseen, so this is no timeout verdict: {counts}."),
             WatchOutcome.TimedOut => (ReportKind.TimedOut, ReportSeverity.Error,
                 $"The engine did not signal completion within {Format.Duration(_options.WatchTimeout)}: {counts}.{unread}"),
             WatchOutcome.Failed when exitCode is null => (ReportKind.Failed, ReportSeverity.Critical,

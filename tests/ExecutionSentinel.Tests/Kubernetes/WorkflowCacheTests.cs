@@ -105,18 +105,25 @@ public sealed class WorkflowCacheTests
     }
 
     [Fact]
-    public void A_task_whose_job_and_pods_are_deleted_leaves_the_snapshot()
+    public void A_task_whose_job_and_pods_are_deleted_stays_as_it_ended_or_leaves_when_it_had_not()
     {
         var cache = new WorkflowCache(Context);
-        cache.Apply(WatchEventType.Added, Job("jobq-individuals-2-1"));
+        cache.Apply(WatchEventType.Added, Job("jobq-individuals-2-1", "individuals-0"));
         cache.Apply(WatchEventType.Added, Pod("jobq-individuals-2-1-aaaaa", "jobq-individuals-2-1", "Succeeded"));
-        Assert.Single(cache.Snapshot());
+        cache.Apply(WatchEventType.Added, Job("jobr-individuals-3-1", "individuals-1"));
+        cache.Apply(WatchEventType.Added, Pod("jobr-individuals-3-1-bbbbb", "jobr-individuals-3-1", "Running"));
+        Assert.Equal(2, cache.Snapshot().Length);
 
+        // Both deleted (the first by its TTL after it ended, the second while running) before the next snapshot.
         cache.Apply(WatchEventType.Deleted, Pod("jobq-individuals-2-1-aaaaa", "jobq-individuals-2-1", "Succeeded"));
-        Assert.Single(cache.Snapshot());
-        cache.Apply(WatchEventType.Deleted, Job("jobq-individuals-2-1"));
+        cache.Apply(WatchEventType.Deleted, Job("jobq-individuals-2-1", "individuals-0"));
+        cache.Apply(WatchEventType.Deleted, Pod("jobr-individuals-3-1-bbbbb", "jobr-individuals-3-1", "Running"));
+        cache.Apply(WatchEventType.Deleted, Job("jobr-individuals-3-1", "individuals-1"));
 
-        Assert.Empty(cache.Snapshot());
+        var ended = Assert.Single(cache.Snapshot());
+        Assert.Equal("individuals-0", ended.Name);
+        Assert.Equal(TaskPhase.Succeeded, ended.Phase);
+        Assert.True(ended.IsGone);
     }
 
     [Fact]

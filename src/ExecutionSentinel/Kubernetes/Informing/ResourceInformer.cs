@@ -39,6 +39,7 @@ internal sealed class ResourceInformer<T> : IInformer
 
     // The resource version of the newest list applied: watch events at or below it are older than the cache.
     private long _floor = -1;
+    private long _lastEventTicks = long.MinValue;
 
     public ResourceInformer(
         IResourceApi<T> api,
@@ -94,6 +95,33 @@ internal sealed class ResourceInformer<T> : IInformer
         catch (TimeoutException)
         {
             // Still trying: the tick goes on with what it has, and counts as failed if the informer still is.
+        }
+    }
+
+    /// <summary>
+    /// Waits until the watch has delivered nothing for <paramref name="quiet"/> (or fails), at most <paramref name="bound"/>:
+    /// a watch resumed after an outage may still be replaying what happened meanwhile (a task finishing, then deleted by
+    /// its TTL), and a list applied in the middle would cut that history short.
+    /// </summary>
+    public async Task WaitForQuietAsync(TimeSpan quiet, TimeSpan bound, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + bound;
+        while (true)
+        {
+            var now = _time.GetUtcNow();
+            var last = Interlocked.Read(ref _lastEventTicks);
+            if (last == long.MinValue || Health.Failure is not null || now >= deadline)
+            {
+                return;
+            }
+
+            var quietFrom = new DateTimeOffset(last, TimeSpan.Zero) + quiet;
+            if (now >= quietFrom)
+            {
+                return;
+            }
+
+            await Task.Delay((quietFrom < deadline ? quietFrom : deadline) - now, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -160,6 +188,7 @@ internal sealed class ResourceInformer<T> : IInformer
     {
         var needsList = false;
         var failuresInARow = 0;
+        var gonesInARow = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -176,6 +205,7 @@ internal sealed class ResourceInformer<T> : IInformer
                 {
                     case WatchOutcome.Ended:
                         failuresInARow = 0;
+                        gonesInARow = 0;
                         continue;
                     case WatchOutcome.Stale:
                         Health.WatchRestarted();
@@ -187,12 +217,15 @@ internal sealed class ResourceInformer<T> : IInformer
                         Log.WatchGone(_logger, _api.Resource, _namespace, Health.ResourceVersion);
                         needsList = true;
 
-                        // A first 410 relists at once; repeated ones back off like failures.
-                        if (failuresInARow++ == 0)
+                        // The server answered, so earlier failures are over: a first 410 relists at once (even right
+                        // after an outage); repeated ones back off like failures.
+                        failuresInARow = 0;
+                        if (gonesInARow++ == 0)
                         {
                             continue;
                         }
 
+                        failuresInARow = gonesInARow;
                         break;
                 }
             }
@@ -256,6 +289,7 @@ internal sealed class ResourceInformer<T> : IInformer
                 }
 
                 Health.EventReceived();
+                Interlocked.Exchange(ref _lastEventTicks, _time.GetUtcNow().UtcTicks);
                 var version = item?.Metadata?.ResourceVersion;
                 if (type != WatchEventType.Bookmark && item is not null)
                 {

@@ -17,6 +17,8 @@ namespace ExecutionSentinel.Kubernetes.Mapping;
 /// A task whose unfinished Job vanished from a full list after a gap at least as long as the Job's time to live after it
 /// finishes (<c>ttlSecondsAfterFinished</c>) may have ended and been deleted unseen: its phase becomes
 /// <see cref="TaskPhase.Unknown"/> instead of it being taken for lost.
+/// A task whose objects are deleted after it was seen to finish stays in the snapshot as finished and gone (a tombstone),
+/// so that its end is counted even when the end and the deletion arrive together.
 /// Memory per task is kept under 1 KiB: repeated strings (node names) are shared, task ids are dropped once they have
 /// named the task, and the observation lives in the task's own entry.
 /// Not thread-safe: the probe serialises event application and snapshots.
@@ -66,7 +68,7 @@ internal sealed class WorkflowCache
         }
         else
         {
-            entry.Job = facts with { Name = entry.JobName, TaskId = null };
+            entry.Job = entry.LastJob = facts with { Name = entry.JobName, TaskId = null };
             entry.EndedUnobserved = false;
         }
 
@@ -104,6 +106,8 @@ internal sealed class WorkflowCache
                 entry.Pods = [.. pods, kept];
                 Array.Sort(entry.Pods, static (a, b) => Nullable.Compare(a.CreatedAt, b.CreatedAt));
             }
+
+            entry.LastPods = entry.Pods;
 
             entry.EndedUnobserved = false;
         }
@@ -192,7 +196,15 @@ internal sealed class WorkflowCache
             return TaskAssembler.Assemble(entry.TaskName, entry.TaskType, entry.Job, entry.Pods);
         }
 
-        return entry.EndedUnobserved && entry.Observation is { } last
+        // Gone. A task whose last known state was finished stays finished: a watch resumed after an outage replays its
+        // end and its TTL deletion at once, between two snapshots, and the end must not be lost with the objects.
+        var last = TaskAssembler.Assemble(entry.TaskName, entry.TaskType, entry.LastJob, entry.LastPods);
+        if (last.IsFinished)
+        {
+            return last with { IsGone = true, IsTerminating = false };
+        }
+
+        return entry.EndedUnobserved
             ? last with { Phase = TaskPhase.Unknown, IsGone = true, IsTerminating = false, FinishedAt = null }
             : null;
     }
@@ -258,6 +270,12 @@ internal sealed class WorkflowCache
         public PodFacts[] Pods { get; set; } = NoPods;
 
         public TaskObservation? Observation { get; set; }
+
+        /// <summary>The Job as last seen, kept after it is deleted: how the task ended.</summary>
+        public JobFacts? LastJob { get; set; }
+
+        /// <summary>The pods as last seen, kept after they are deleted.</summary>
+        public PodFacts[] LastPods { get; set; } = NoPods;
 
         /// <summary>Whether the task's unfinished Job vanished from a list after a gap long enough for its TTL to have run.</summary>
         public bool EndedUnobserved { get; set; }
