@@ -14,6 +14,7 @@ internal static class ExitCodes
     {
         WatchOutcome.Completed => Completed,
         WatchOutcome.Failed => WorkflowFailed,
+        WatchOutcome.Aborted => ClusterUnreachable, // access denied, or the engine's signal could never be read
         _ => TimedOut,
     };
 }

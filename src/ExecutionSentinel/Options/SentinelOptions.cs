@@ -66,4 +66,10 @@ public sealed class SentinelOptions
     /// to something it must read, instead of reporting it and going on in case the permission is granted. Default false.
     /// </summary>
     public bool StopOnAccessDenied { get; set; }
+
+    /// <summary>
+    /// How long one observation (attaching, or one look at the cluster and the engine's signal) may take before the loop
+    /// counts it as failed and goes on: a stuck request never stops the watch. Default 60 s.
+    /// </summary>
+    public TimeSpan ObservationTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

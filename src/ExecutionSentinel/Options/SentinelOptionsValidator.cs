@@ -35,6 +35,7 @@ internal sealed class SentinelOptionsValidator : IValidateOptions<SentinelOption
             failures.Add(nameof(options.MassFailureThreshold), "must be a ratio above 0 and at most 1", options.MassFailureThreshold);
         }
 
+        failures.RequirePositive(options.ObservationTimeout, nameof(options.ObservationTimeout));
         if (options.CompletionGrace < TimeSpan.Zero)
         {
             failures.Add(nameof(options.CompletionGrace), "must not be negative", options.CompletionGrace);

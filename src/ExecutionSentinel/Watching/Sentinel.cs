@@ -19,6 +19,9 @@ internal sealed class Sentinel : ISentinel
     /// <summary>How often the loop looks while it waits, after the engine's signal, for tasks still shown unfinished.</summary>
     private static readonly TimeSpan FinishingTick = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long disposing a probe session may take before the watch lets go of it.</summary>
+    private static readonly TimeSpan DisposeBound = TimeSpan.FromSeconds(5);
+
     private readonly IClusterProbe _probe;
     private readonly IReadOnlyList<IAnomalyDetector> _detectors;
     private readonly IOptionsMonitor<SentinelOptions> _options;
@@ -88,10 +91,19 @@ internal sealed class Sentinel : ISentinel
                 AccessDenial? denied = null;
                 var observeActivity = SentinelTelemetry.Tracing.StartActivity("observe", ActivityKind.Internal);
                 var timestamp = _time.GetTimestamp();
+                // Every observation has a deadline of the loop's own (a client call may ignore its token): a stuck one is a
+                // failed observation, and neither the watch's timeout nor the consumer's cancellation waits for it.
+                var budget = Min(options.ObservationTimeout, run.Deadline - tickStartedAt);
+                using var observing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 try
                 {
-                    session ??= await _probe.AttachAsync(context, cancellationToken).ConfigureAwait(false);
-                    observation = await session.ObserveAsync(cancellationToken).ConfigureAwait(false);
+                    if (session is null)
+                    {
+                        var attaching = _probe.AttachAsync(context, observing.Token).AsTask();
+                        session = await Bounded(attaching, budget, observing, "attaching to the cluster", cancellationToken).ConfigureAwait(false);
+                    }
+
+                    observation = await Bounded(session.ObserveAsync(observing.Token).AsTask(), budget, observing, "observing the cluster", cancellationToken).ConfigureAwait(false);
                     observeActivity?.SetTag("execution_sentinel.tasks.observed", observation.Tasks.Count);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -180,7 +192,8 @@ internal sealed class Sentinel : ISentinel
             {
                 try
                 {
-                    await session.DisposeAsync().ConfigureAwait(false);
+                    // Bounded: a request stuck in a client that ignores cancellation must not hold the consumer's dispose.
+                    await session.DisposeAsync().AsTask().WaitAsync(DisposeBound, _time).ConfigureAwait(false);
                 }
 #pragma warning disable CA1031 // A failing dispose must not hide the watch's own outcome.
                 catch (Exception ex)
@@ -189,6 +202,41 @@ internal sealed class Sentinel : ISentinel
                     Log.ProbeDisposeFailed(_logger, ex, context.Namespace);
                 }
             }
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>
+    /// Waits for <paramref name="work"/> at most <paramref name="budget"/> on the sentinel's clock; past it, cancels the
+    /// work (which may or may not listen) and fails. An abandoned attach is disposed when it completes, so no session leaks.
+    /// </summary>
+    private async Task<T> Bounded<T>(Task<T> work, TimeSpan budget, CancellationTokenSource observing, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await work.WaitAsync(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            await observing.CancelAsync().ConfigureAwait(false);
+            _ = work.ContinueWith(
+                static done =>
+                {
+                    if (done.IsCompletedSuccessfully && done.Result is IAsyncDisposable abandoned)
+                    {
+                        _ = abandoned.DisposeAsync().AsTask();
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            if (ex is TimeoutException)
+            {
+                throw new TimeoutException($"{char.ToUpperInvariant(what[0])}{what[1..]} took longer than {Format.Duration(budget)}; the watch goes on.", ex);
+            }
+
+            throw;
         }
     }
 
