@@ -76,8 +76,8 @@ public sealed class CliTests
         Assert.Contains("$.engine_pod_name must be a string", stderr, StringComparison.Ordinal);
         Assert.Contains("$.task_inventory[0].dag_order must be an integer", stderr, StringComparison.Ordinal);
         Assert.Contains("$.dag_structure must be an object", stderr, StringComparison.Ordinal);
-        Assert.Contains("Namespace is empty", stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("EnginePodName is empty", stderr, StringComparison.Ordinal); // Already said: not a string.
+        Assert.Contains("$.namespace is empty", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("$.engine_pod_name is empty", stderr, StringComparison.Ordinal); // Already said: not a string.
     }
 
     [Fact]
