@@ -14,6 +14,9 @@ public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<Bad
     /// <summary>The secrets of the kubeconfigs and the credential plugin: none may ever be printed.</summary>
     private const string Secret = "sekret-4242";
 
+    /// <summary>What a credential plugin prints when it works.</summary>
+    internal const string Credential = $$$"""{"apiVersion": "client.authentication.k8s.io/v1beta1", "kind": "ExecCredential", "status": {"token": "{{{Secret}}}"}}""";
+
     private const string Valid = """{"namespace": "wf", "engine_pod_name": "engine", "task_inventory": [{"name": "a-0", "task_type": "a"}], "dag_structure": {"a": []}}""";
 
     public static TheoryData<BadInput> Cases() =>
@@ -82,6 +85,7 @@ public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<Bad
         new("credential plugin printing a bare token", ["--context", "-", "--kubeconfig", "{dir}/plugin-token.yaml"], 64, "The kubeconfig '{dir}/plugin-token.yaml': the credential plugin 'print-token.sh' of user 'u' (users[].user.exec) did not print credentials", Stdin: Valid),
         new("credential plugin printing the wrong JSON", ["--context", "-", "--kubeconfig", "{dir}/plugin-json.yaml"], 64, "The kubeconfig '{dir}/plugin-json.yaml': the credential plugin 'print-json.sh' of user 'u' (users[].user.exec) did not print credentials", Stdin: Valid),
         new("credential plugin not installed", ["--context", "-", "--kubeconfig", "{dir}/plugin-missing.yaml"], 64, "the credential plugin 'no-such-plugin' of user 'u' (users[].user.exec) could not be started: is it installed, and on the PATH? (from --kubeconfig).", Stdin: Valid),
+        new("credential plugin failing when asked again for a token", ["--context", "-", "--kubeconfig", "{dir}/plugin-refresh.yaml"], 64, "The kubeconfig '{dir}/plugin-refresh.yaml': the credential plugin 'refresh.sh' of user 'u' (users[].user.exec) did not print credentials", Stdin: Valid),
         new("client key that is not a key", ["--context", "-", "--kubeconfig", "{dir}/bad-key.yaml"], 64, "The kubeconfig '{dir}/bad-key.yaml' has a client certificate or key that cannot be loaded", Stdin: Valid),
 
         // Servers.
@@ -157,6 +161,9 @@ public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<Bad
             await Write("tls.yaml", Kubeconfig(_tls.Address.ToString(), $"token: {Secret}"));
             await Plugin("print-token.sh", $"echo '{Secret}'");
             await Plugin("print-json.sh", $"echo '{{\"apiVersion\": \"{Secret}\", \"kind\": \"ExecCredential\", \"status\": {{\"token\": \"{Secret}\"}}}}'");
+            // Credentials the first time (the kubeconfig is read), the bare token the next (the first request).
+            await Plugin("refresh.sh", $"if [ -f '{Directory}/refreshed' ]; then echo '{Secret}'; else touch '{Directory}/refreshed'; echo '{Credential}'; fi");
+            await Write("plugin-refresh.yaml", Kubeconfig("http://127.0.0.1:1", Exec(Path.Combine(Directory, "refresh.sh"))));
             await Write("plugin-token.yaml", Kubeconfig("http://127.0.0.1:1", Exec(Path.Combine(Directory, "print-token.sh"))));
             await Write("plugin-json.yaml", Kubeconfig("http://127.0.0.1:1", Exec(Path.Combine(Directory, "print-json.sh"))));
             await Write("plugin-missing.yaml", Kubeconfig("http://127.0.0.1:1", Exec("no-such-plugin")));
