@@ -70,9 +70,9 @@ internal static class WatchCommand
             environment = SentinelEnvironment.Read(Environment.GetEnvironmentVariable, arguments.EnvFile, required: arguments.EnvFileGiven);
             timings = WatchTimings.Resolve(arguments.Poll, arguments.Timeout, environment);
             actions = ParseActions(arguments.Act);
-            checkpoints = arguments.Checkpoints is { } directory ? Input.Checkpoints.Check(directory) : null;
             context = await ContextFile.ReadAsync(arguments.Context, Console.OpenStandardInput, cancellationToken).ConfigureAwait(false);
             kubeconfig = Kubeconfig.Resolve(arguments.Kubeconfig, environment.Kubeconfig, Environment.GetEnvironmentVariable);
+            checkpoints = arguments.Checkpoints is { } directory ? Checkpoints.Check(directory) : null; // Last: it creates the directory.
         }
         catch (InputException ex)
         {

@@ -67,8 +67,8 @@ public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<Bad
         new("an unknown flag", ["--context", "-", "--pol"], 64, "Unrecognized command or argument '--pol'", Stdin: Valid),
 
         // Files and directories.
-        new("--checkpoints is a file", ["--context", "-", "--checkpoints", "{dir}/duplicate.json"], 64, "--checkpoints '{dir}/duplicate.json' is a file, not a directory.", Stdin: Valid),
-        new("--checkpoints cannot be created", ["--context", "-", "--checkpoints", "{dir}/duplicate.json/checkpoints"], 64, "--checkpoints '{dir}/duplicate.json/checkpoints' is not a writable directory", Stdin: Valid),
+        new("--checkpoints is a file", ["--context", "-", "--kubeconfig", "{dir}/refused.yaml", "--checkpoints", "{dir}/duplicate.json"], 64, "--checkpoints '{dir}/duplicate.json' is a file, not a directory.", Stdin: Valid),
+        new("--checkpoints cannot be created", ["--context", "-", "--kubeconfig", "{dir}/refused.yaml", "--checkpoints", "{dir}/duplicate.json/checkpoints"], 64, "--checkpoints '{dir}/duplicate.json/checkpoints' is not a writable directory", Stdin: Valid),
         new("--env-file missing", ["--context", "-", "--env-file", "/no/such/.env"], 64, "--env-file '/no/such/.env' does not exist.", Stdin: Valid),
         new("--env-file line without '='", ["--context", "-", "--env-file", "{dir}/bad.env"], 64, "{dir}/bad.env, line 2: expected KEY=value.", Stdin: Valid),
 
