@@ -13,10 +13,9 @@ if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.Help
 {
     foreach (var error in parsed.Errors)
     {
-        await Console.Error.WriteLineAsync($"execution-sentinel: {error.Message}").ConfigureAwait(false);
+        await Console.Error.WriteLineAsync($"execution-sentinel: {error.Message.TrimEnd('.')} (see 'execution-sentinel --help').").ConfigureAwait(false);
     }
 
-    await Console.Error.WriteLineAsync("Run 'execution-sentinel --help' for usage.").ConfigureAwait(false);
     return 64;
 }
 

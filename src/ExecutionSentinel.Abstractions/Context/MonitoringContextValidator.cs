@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ExecutionSentinel;
@@ -8,39 +9,85 @@ namespace ExecutionSentinel;
 /// </summary>
 internal static partial class MonitoringContextValidator
 {
-    private const int MaxNamespaceLength = 63;
+    private const int MaxLabelLength = 63;
+    private const int MaxSubdomainLength = 253;
+    private const int MaxCyclesReported = 10;
+    private const int MaxCycleTypesShown = 12;
+    private const int MaxProblems = 100;
+    private const int MaxShownLength = 64;
+
+    /// <summary>The longest expected duration a task may have: a year. Longer ones are typos (milliseconds for seconds).</summary>
+    internal static readonly TimeSpan MaxExpectedDuration = TimeSpan.FromDays(365);
 
     public static IReadOnlyList<string> Validate(MonitoringContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var problems = new List<string>();
 
-        ValidateNamespace(context.Namespace, problems);
+        // The namespace, the engine pod and its container go into request URLs: each must be a name Kubernetes accepts,
+        // so that nothing like 'a/../b' or '%2F' can point a request elsewhere.
+        if (string.IsNullOrWhiteSpace(context.Namespace))
+        {
+            problems.Add("Namespace is empty: name the Kubernetes namespace the workflow runs in.");
+        }
+        else if (!IsDnsLabel(context.Namespace))
+        {
+            problems.Add($"Namespace {Shown(context.Namespace)} is not a valid Kubernetes namespace (lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit).");
+        }
+
         if (string.IsNullOrWhiteSpace(context.EnginePodName))
         {
             problems.Add("EnginePodName is empty: name the pod that runs the workflow engine.");
+        }
+        else if (!IsDnsSubdomain(context.EnginePodName))
+        {
+            problems.Add($"EnginePodName {Shown(context.EnginePodName)} is not a valid Kubernetes pod name (lowercase letters, digits, '-' and '.', at most 253 characters, starting and ending with a letter or digit).");
         }
 
         if (string.IsNullOrWhiteSpace(context.EngineContainer))
         {
             problems.Add("EngineContainer is empty: name the engine's container (HyperFlow's is 'hyperflow').");
         }
+        else if (!IsDnsLabel(context.EngineContainer))
+        {
+            problems.Add($"EngineContainer {Shown(context.EngineContainer)} is not a valid Kubernetes container name (lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit).");
+        }
 
         var inventoryTypes = ValidateInventory(context.TaskInventory, problems);
         ValidateDag(context.DagStructure, inventoryTypes, problems);
+        if (problems.Count > MaxProblems)
+        {
+            var more = problems.Count - MaxProblems;
+            problems.RemoveRange(MaxProblems, more);
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"… and {more} more problem(s)."));
+        }
+
         return problems;
     }
 
-    private static void ValidateNamespace(string? ns, List<string> problems)
+    private static bool IsDnsLabel(string name) => name.Length <= MaxLabelLength && DnsLabel().IsMatch(name);
+
+    private static bool IsDnsSubdomain(string name) => name.Length <= MaxSubdomainLength && DnsSubdomain().IsMatch(name);
+
+    /// <summary>A value quoted for a message: control characters escaped, a long one cut short with its length.</summary>
+    private static string Shown(string value)
     {
-        if (string.IsNullOrWhiteSpace(ns))
+        var escaped = new StringBuilder();
+        foreach (var c in value.AsSpan(0, Math.Min(value.Length, MaxShownLength)))
         {
-            problems.Add("Namespace is empty: name the Kubernetes namespace the workflow runs in.");
+            if (char.IsControl(c))
+            {
+                escaped.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                escaped.Append(c);
+            }
         }
-        else if (ns.Length > MaxNamespaceLength || !DnsLabel().IsMatch(ns))
-        {
-            problems.Add($"Namespace '{ns}' is not a valid Kubernetes namespace (lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit).");
-        }
+
+        return value.Length <= MaxShownLength
+            ? $"'{escaped}'"
+            : string.Create(CultureInfo.InvariantCulture, $"'{escaped}…' ({value.Length} characters)");
     }
 
     private static HashSet<string> ValidateInventory(IReadOnlyList<TaskSpec>? inventory, List<string> problems)
@@ -90,6 +137,10 @@ internal static partial class MonitoringContextValidator
             if (task.ExpectedDuration is { } expected && expected < TimeSpan.Zero)
             {
                 problems.Add($"{where}: ExpectedDuration is negative ({expected.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s).");
+            }
+            else if (task.ExpectedDuration > MaxExpectedDuration)
+            {
+                problems.Add($"{where}: ExpectedDuration is {task.ExpectedDuration.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; it must be at most 365 days.");
             }
 
             ValidateQuantity(task.MemoryLimit, $"{where}: MemoryLimit", problems);
@@ -146,64 +197,37 @@ internal static partial class MonitoringContextValidator
             }
         }
 
-        foreach (var cycle in FindCycles(dag))
+        var (cycles, more) = DagWalk.FindCycles(dag, MaxCyclesReported);
+        foreach (var cycle in cycles)
         {
-            problems.Add($"DagStructure has a cycle: {string.Join(" -> ", cycle)}.");
+            problems.Add(DescribeCycle(cycle));
+        }
+
+        if (more > 0)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"DagStructure has {more} more cycle(s) besides those above."));
         }
     }
 
-    /// <summary>Depth-first search over prerequisite edges; self-loops are reported separately.</summary>
-    private static List<List<string>> FindCycles(IReadOnlyDictionary<string, IReadOnlyList<string>> dag)
+    /// <summary>A short cycle in full; a long one by its first and last types, so that the message stays readable.</summary>
+    private static string DescribeCycle(List<string> cycle)
     {
-        var cycles = new List<List<string>>();
-        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 = on the stack, 2 = done
-        var stack = new List<string>();
-
-        void Visit(string type)
+        if (cycle.Count <= MaxCycleTypesShown)
         {
-            state[type] = 1;
-            stack.Add(type);
-            if (dag.TryGetValue(type, out var prerequisites) && prerequisites is not null)
-            {
-                foreach (var next in prerequisites)
-                {
-                    if (next is null || next == type)
-                    {
-                        continue;
-                    }
-
-                    state.TryGetValue(next, out var s);
-                    if (s == 0)
-                    {
-                        Visit(next);
-                    }
-                    else if (s == 1)
-                    {
-                        var start = stack.IndexOf(next);
-                        var cycle = stack.GetRange(start, stack.Count - start);
-                        cycle.Add(next);
-                        cycles.Add(cycle);
-                    }
-                }
-            }
-
-            stack.RemoveAt(stack.Count - 1);
-            state[type] = 2;
+            return $"DagStructure has a cycle: {string.Join(" -> ", cycle)}.";
         }
 
-        foreach (var type in dag.Keys.Order(StringComparer.Ordinal))
-        {
-            if (type is not null && !state.ContainsKey(type))
-            {
-                Visit(type);
-            }
-        }
-
-        return cycles;
+        var types = cycle.Count - 1;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"DagStructure has a cycle through {types} types: {string.Join(" -> ", cycle.Take(5))} -> … -> {string.Join(" -> ", cycle.TakeLast(2))}.");
     }
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex DnsLabel();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex DnsSubdomain();
 
     [GeneratedRegex(@"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$", RegexOptions.CultureInvariant)]
     private static partial Regex KubernetesQuantity();

@@ -22,9 +22,9 @@ public sealed class WorkflowIndex
             orderByType[spec.TaskType] = Math.Min(orderByType.GetValueOrDefault(spec.TaskType, int.MaxValue), spec.DagOrder);
         }
 
-        foreach (var type in context.DagStructure.Keys)
+        foreach (var (type, depth) in DagWalk.Depths(context.DagStructure))
         {
-            orderByType.TryAdd(type, DagDepth(context.DagStructure, type, 0));
+            orderByType.TryAdd(type, depth);
         }
 
         TaskTypes = orderByType.OrderBy(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key).ToArray();
@@ -57,15 +57,4 @@ public sealed class WorkflowIndex
     /// <param name="taskType">The type.</param>
     /// <returns>The position, or <see cref="int.MaxValue"/>.</returns>
     public int OrderOf(string taskType) => _typeOrder.GetValueOrDefault(taskType, int.MaxValue);
-
-    private static int DagDepth(IReadOnlyDictionary<string, IReadOnlyList<string>> dag, string type, int guard)
-    {
-        // Validated DAGs have no cycles; the guard only protects unvalidated contexts built in tests.
-        if (guard > dag.Count || !dag.TryGetValue(type, out var prerequisites) || prerequisites.Count == 0)
-        {
-            return 0;
-        }
-
-        return 1 + prerequisites.Max(p => DagDepth(dag, p, guard + 1));
-    }
 }

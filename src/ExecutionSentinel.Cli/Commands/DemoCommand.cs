@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using ExecutionSentinel.Cli.Input;
 using ExecutionSentinel.Cli.Output;
 using ExecutionSentinel.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,32 +20,16 @@ internal static class DemoCommand
             Description = $"A bundled trace ({string.Join(", ", WorkflowTrace.BundledNames)}) or the path of a trace file.",
             DefaultValueFactory = _ => WorkflowTrace.DefaultBundledName,
         };
-        var speed = new Option<double>("--speed")
-        {
-            Description = "Simulated seconds per real second.",
-            DefaultValueFactory = _ => 100,
-        };
+        var speed = NumberOptions.Number("--speed", "Simulated seconds per real second.", 100);
         var faults = new Option<string[]>("--faults")
         {
             Description = $"Faults to inject, comma-separated: {string.Join(", ", DemoFaults.Names)}; 'none' for a healthy run.",
             DefaultValueFactory = _ => DemoFaults.Default,
             CustomParser = r => r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
         };
-        var slots = new Option<int>("--slots")
-        {
-            Description = "Tasks the simulated cluster runs at once.",
-            DefaultValueFactory = _ => 8,
-        };
-        var timeout = new Option<double>("--timeout")
-        {
-            Description = "Watch timeout in (simulated) seconds.",
-            DefaultValueFactory = _ => 3600,
-        };
-        var output = new Option<OutputFormat>("--output")
-        {
-            Description = "text (a live view on a terminal, plain lines otherwise) or json (NDJSON).",
-            DefaultValueFactory = _ => OutputFormat.Text,
-        };
+        var slots = NumberOptions.Integer("--slots", "Tasks the simulated cluster runs at once.", 8);
+        var timeout = NumberOptions.Number("--timeout", "Watch timeout in (simulated) seconds.", 3600);
+        var output = EnumNames.Option("--output", "text (a live view on a terminal, plain lines otherwise) or json (NDJSON).", OutputFormat.Text);
 
         var command = new Command("demo", "Replay a real workflow trace on a simulated cluster, with injected faults, and watch it.")
         {
@@ -68,7 +54,17 @@ internal static class DemoCommand
         {
             if (speed <= 0 || !double.IsFinite(speed))
             {
-                throw new ArgumentException($"--speed must be a positive number (was {speed}).");
+                throw new ArgumentException($"--speed must be a positive number (was {speed.ToString(CultureInfo.InvariantCulture)}).");
+            }
+
+            if (!(timeoutSeconds > 0 && timeoutSeconds <= 30 * 24 * 3600))
+            {
+                throw new ArgumentException($"--timeout must be more than 0 and at most 2592000 seconds, 30 days (was {timeoutSeconds.ToString(CultureInfo.InvariantCulture)}).");
+            }
+
+            if (slots is < 1 or > 100_000)
+            {
+                throw new ArgumentException($"--slots must be from 1 to 100000 (was {slots.ToString(CultureInfo.InvariantCulture)}).");
             }
 
             trace = WorkflowTrace.BundledNames.Contains(traceName) ? WorkflowTrace.LoadBundled(traceName) : WorkflowTrace.Load(traceName);

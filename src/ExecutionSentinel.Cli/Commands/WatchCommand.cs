@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Text.Json;
 using ExecutionSentinel.Cli.Input;
 using ExecutionSentinel.Cli.Output;
 using ExecutionSentinel.Kubernetes;
@@ -21,14 +22,14 @@ internal static class WatchCommand
     public static Command Create()
     {
         var context = new Option<string>("--context") { Description = "The MonitoringContext as JSON (the Python tool's snake_case format); '-' reads standard input.", Required = true };
-        var poll = new Option<double?>("--poll") { Description = "Seconds between observations (SENTINEL_POLL_INTERVAL; default 10)." };
-        var timeout = new Option<double?>("--timeout") { Description = "Seconds to wait for the engine's completion signal (SENTINEL_TIMEOUT; default 3600)." };
+        var poll = NumberOptions.Seconds("--poll", "Seconds between observations, 0.1 to 3600 (SENTINEL_POLL_INTERVAL; default 10).");
+        var timeout = NumberOptions.Seconds("--timeout", "Seconds to wait for the engine's completion signal, at most 30 days (SENTINEL_TIMEOUT; default 3600).");
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "The kubeconfig file (SENTINEL_KUBECONFIG; default $KUBECONFIG or ~/.kube/config, or in-cluster)." };
-        var output = new Option<OutputFormat>("--output") { Description = "text (a live view on a terminal, plain lines otherwise) or json (NDJSON).", DefaultValueFactory = _ => OutputFormat.Text };
+        var output = EnumNames.Option("--output", "text (a live view on a terminal, plain lines otherwise) or json (NDJSON).", OutputFormat.Text);
         var envFile = new Option<string>("--env-file") { Description = "A .env file with SENTINEL_* variables.", DefaultValueFactory = _ => ".env" };
-        var mode = new Option<KubernetesProbeMode>("--mode") { Description = "Watch (list then watch) or Poll (list every tick, for clusters that forbid watch).", DefaultValueFactory = _ => KubernetesProbeMode.Watch };
+        var mode = EnumNames.Option("--mode", "Watch (list then watch) or Poll (list every tick, for clusters that forbid watch).", KubernetesProbeMode.Watch);
         var checkpoints = new Option<string?>("--checkpoints") { Description = "A directory for checkpoints: a watch restarted after a crash does not repeat what it already reported." };
-        var interventions = new Option<InterventionMode>("--interventions") { Description = "Off (default: observe only), DryRun (report what would be done) or Enabled.", DefaultValueFactory = _ => InterventionMode.Off };
+        var interventions = EnumNames.Option("--interventions", "Off (default: observe only), DryRun (report what would be done) or Enabled.", InterventionMode.Off);
         var act = new Option<string[]>("--act")
         {
             Description = "Map a report kind to an action, e.g. --act straggler=TerminateTask --act workflow-stalled=TerminateWorkflow (repeatable).",
@@ -47,6 +48,7 @@ internal static class WatchCommand
                 result.GetValue(kubeconfig),
                 result.GetValue(output),
                 result.GetValue(envFile)!,
+                result.GetResult(envFile) is { Implicit: false },
                 result.GetValue(mode),
                 result.GetValue(checkpoints),
                 result.GetValue(interventions),
@@ -58,13 +60,19 @@ internal static class WatchCommand
     private static async Task<int> RunAsync(WatchArguments arguments, CancellationToken cancellationToken)
     {
         SentinelEnvironment environment;
+        WatchTimings timings;
+        Kubeconfig kubeconfig;
         MonitoringContext context;
         Dictionary<string, InterventionAction> actions;
+        string? checkpoints;
         try
         {
-            environment = SentinelEnvironment.Read(Environment.GetEnvironmentVariable, arguments.EnvFile);
+            environment = SentinelEnvironment.Read(Environment.GetEnvironmentVariable, arguments.EnvFile, required: arguments.EnvFileGiven);
+            timings = WatchTimings.Resolve(arguments.Poll, arguments.Timeout, environment);
             actions = ParseActions(arguments.Act);
-            context = await ContextFile.ReadAsync(arguments.Context, Console.In, cancellationToken).ConfigureAwait(false);
+            context = await ContextFile.ReadAsync(arguments.Context, Console.OpenStandardInput, cancellationToken).ConfigureAwait(false);
+            kubeconfig = Kubeconfig.Resolve(arguments.Kubeconfig, environment.Kubeconfig, Environment.GetEnvironmentVariable);
+            checkpoints = arguments.Checkpoints is { } directory ? Checkpoints.Check(directory) : null; // Last: it creates the directory.
         }
         catch (InputException ex)
         {
@@ -78,19 +86,20 @@ internal static class WatchCommand
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         var builder = services.AddExecutionSentinel(o =>
             {
-                o.PollInterval = Seconds(arguments.Poll ?? environment.PollSeconds) ?? o.PollInterval;
-                o.WatchTimeout = Seconds(arguments.Timeout ?? environment.TimeoutSeconds) ?? o.WatchTimeout;
-                o.StragglerMultiplier = environment.StragglerMultiplier ?? o.StragglerMultiplier;
-                o.MassFailureThreshold = environment.MassFailureThreshold ?? o.MassFailureThreshold;
+                o.PollInterval = timings.Poll ?? o.PollInterval;
+                o.WatchTimeout = timings.Timeout ?? o.WatchTimeout;
+                o.StragglerMultiplier = timings.StragglerMultiplier ?? o.StragglerMultiplier;
+                o.MassFailureThreshold = timings.MassFailureThreshold ?? o.MassFailureThreshold;
             })
             .UseKubernetes(o =>
             {
-                o.KubeconfigPath = arguments.Kubeconfig ?? environment.Kubeconfig;
+                o.KubeconfigPath = kubeconfig.Path;
+                o.UseInClusterConfig = kubeconfig.Path is null;
                 o.Mode = arguments.Mode;
             });
-        if (arguments.Checkpoints is { } directory)
+        if (checkpoints is not null)
         {
-            builder.UseCheckpoints(directory);
+            builder.UseCheckpoints(checkpoints);
         }
 
         if (arguments.Interventions != InterventionMode.Off || actions.Count > 0)
@@ -116,16 +125,17 @@ internal static class WatchCommand
         }
         catch (KubeConfigException ex)
         {
-            return await Fail(ExitCodes.UsageError, ex.Message).ConfigureAwait(false);
+            return await Fail(ExitCodes.UsageError, kubeconfig.Explain(ex.Message)).ConfigureAwait(false);
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException ex)
         {
             return await Fail(ExitCodes.UsageError, "Bad settings:" + string.Concat(ex.Failures.Select(f => Environment.NewLine + "  - " + f))).ConfigureAwait(false);
         }
 
-        if (await CheckReachableAsync(client, context, cancellationToken).ConfigureAwait(false) is { } unreachable)
+        var (exit, problem) = await CheckReachableAsync(client, context, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return await Fail(ExitCodes.ClusterUnreachable, unreachable).ConfigureAwait(false);
+            return await Fail(exit, exit == ExitCodes.UsageError ? kubeconfig.Explain(problem) : problem).ConfigureAwait(false);
         }
 
         var time = provider.GetRequiredService<TimeProvider>();
@@ -145,32 +155,65 @@ internal static class WatchCommand
         return await ReportLoop.RunAsync(presenter, reports, startedAt, time, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One read of the engine pod before watching: an unreachable API server or a wrong namespace is said at once.</summary>
-    private static async Task<string?> CheckReachableAsync(IKubernetes client, MonitoringContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// One read of the engine pod before watching: an unreachable API server, a server that is not one, a refusal or a
+    /// failing credential plugin is said at once, with its reason.
+    /// </summary>
+    /// <returns>No problem, or the exit code and the message.</returns>
+    private static async Task<(int ExitCode, string? Problem)> CheckReachableAsync(IKubernetes client, MonitoringContext context, CancellationToken cancellationToken)
     {
+        var limit = TimeSpan.FromSeconds(15);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        timeout.CancelAfter(limit);
         try
         {
             await client.CoreV1.ReadNamespacedPodAsync(context.EnginePodName, context.Namespace, cancellationToken: timeout.Token).ConfigureAwait(false);
-            return null;
+            return (0, null);
         }
         catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.NotFound)
         {
             await Console.Error.WriteLineAsync($"execution-sentinel: warning: the engine pod '{context.EnginePodName}' is not in namespace '{context.Namespace}' (yet); watching anyway.").ConfigureAwait(false);
-            return null;
+            return (0, null);
         }
         catch (HttpOperationException ex) when (ex.Response?.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            return $"the cluster refused access ({(int)ex.Response.StatusCode}): check the credentials and RBAC (docs/rbac.yaml).";
+            return (ExitCodes.ClusterUnreachable, $"the cluster at {Origin(client)} refused access ({(int)ex.Response.StatusCode}): check the credentials and RBAC (docs/rbac.yaml).");
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or HttpOperationException && !cancellationToken.IsCancellationRequested)
+        catch (KubeConfigException ex)
         {
-            return $"cannot reach the cluster at {client.BaseUri}: {ex.Message}";
+            // A credential plugin that fails when asked for a token: the kubeconfig's problem, said without its output.
+            return (ExitCodes.UsageError, ex.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (ExitCodes.ClusterUnreachable, $"cannot reach the cluster at {Origin(client)}: no answer within {limit.TotalSeconds:0} s.");
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.InvalidResponse && ex.Message.StartsWith("The server at ", StringComparison.Ordinal))
+        {
+            // Reached, but not a Kubernetes API server: the message says what it answered.
+            return (ExitCodes.ClusterUnreachable, ex.Message);
+        }
+        catch (JsonException ex)
+        {
+            return (ExitCodes.ClusterUnreachable, $"the server at {Origin(client)} did not answer Kubernetes JSON ({FirstLine(ex.Message)}): is it the cluster's API server?");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or HttpOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = FirstLine(ex.Message);
+            return (ExitCodes.ClusterUnreachable, client.BaseUri is { } uri && reason.Contains(uri.Authority, StringComparison.Ordinal)
+                ? $"cannot reach the cluster: {reason}"
+                : $"cannot reach the cluster at {Origin(client)}: {reason}");
         }
     }
 
-    private static TimeSpan? Seconds(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+    /// <summary>The API server's scheme, host and port: never user information the address may carry.</summary>
+    private static string Origin(IKubernetes client) => client.BaseUri is { } uri ? $"{uri.Scheme}://{uri.Authority}" : "the configured address";
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
 
     private static async Task<int> Fail(int exitCode, string message)
     {
@@ -179,7 +222,7 @@ internal static class WatchCommand
     }
 
     private sealed record WatchArguments(
-        string Context, double? Poll, double? Timeout, string? Kubeconfig, OutputFormat Output, string EnvFile, KubernetesProbeMode Mode,
+        string Context, double? Poll, double? Timeout, string? Kubeconfig, OutputFormat Output, string EnvFile, bool EnvFileGiven, KubernetesProbeMode Mode,
         string? Checkpoints, InterventionMode Interventions, string[] Act);
 
     private static Dictionary<string, InterventionAction> ParseActions(string[] pairs)
@@ -189,15 +232,15 @@ internal static class WatchCommand
         foreach (var pair in pairs)
         {
             var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (parts.Length != 2 || parts[0].Length == 0 || !Enum.TryParse<InterventionAction>(parts[1], ignoreCase: true, out var action))
+            if (parts.Length != 2 || parts[0].Length == 0 || !EnumNames.TryParse<InterventionAction>(parts[1], out var action))
             {
-                problems.Add($"--act '{pair}' must be KIND=ACTION, ACTION one of {string.Join(", ", Enum.GetNames<InterventionAction>())}.");
+                problems.Add($"--act '{pair}' must be KIND=ACTION, ACTION one of {EnumNames.List<InterventionAction>()}.");
                 continue;
             }
 
             actions[parts[0]] = action;
         }
 
-        return problems.Count == 0 ? actions : throw new InputException(string.Join(Environment.NewLine, problems));
+        return problems.Count == 0 ? actions : throw InputException.For(problems, "Bad --act values:");
     }
 }

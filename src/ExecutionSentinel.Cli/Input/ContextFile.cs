@@ -1,5 +1,9 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Text.Unicode;
 
 namespace ExecutionSentinel.Cli.Input;
 
@@ -8,15 +12,32 @@ namespace ExecutionSentinel.Cli.Input;
 /// <c>namespace</c>, <c>engine_pod_name</c>, <c>engine_container</c>, <c>task_inventory</c> (<c>name</c>, <c>task_type</c>,
 /// <c>dag_order</c>, <c>expected_duration_seconds</c>) and <c>dag_structure</c>. Unknown keys are ignored, as pydantic does.
 /// </summary>
-internal static class ContextFile
+internal static partial class ContextFile
 {
-    public static async Task<MonitoringContext> ReadAsync(string path, TextReader stdin, CancellationToken cancellationToken)
+    /// <summary>The largest context read: far above any real workflow's, far below what would exhaust memory.</summary>
+    private const int MaxBytes = 256 * 1024 * 1024;
+
+    /// <summary>The longest expected duration: a year, as the library allows.</summary>
+    private const double MaxExpectedSeconds = 365 * 24 * 3600;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    public static async Task<MonitoringContext> ReadAsync(string path, Func<Stream> stdin, CancellationToken cancellationToken)
     {
-        string text;
-        var source = path == "-" ? "standard input" : path;
+        byte[] bytes;
+        var source = path == "-" ? "standard input" : $"'{path}'";
         try
         {
-            text = path == "-" ? await stdin.ReadToEndAsync(cancellationToken).ConfigureAwait(false) : await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            if (path != "-" && Directory.Exists(path))
+            {
+                throw new InputException($"The context file '{path}' is a directory.");
+            }
+
+            var stream = path == "-" ? stdin() : File.OpenRead(path);
+            await using (stream.ConfigureAwait(false))
+            {
+                bytes = await ReadBoundedAsync(stream, source, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -27,21 +48,60 @@ internal static class ContextFile
             throw new InputException($"The context file '{path}' cannot be read: {ex.Message}");
         }
 
-        return Parse(text, source);
+        return Parse(bytes, source);
     }
 
-    public static MonitoringContext Parse(string json, string source)
+    private static async Task<byte[]> ReadBoundedAsync(Stream stream, string source, CancellationToken cancellationToken)
     {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                throw new InputException($"The context in {source} is larger than {MaxBytes / (1024 * 1024)} MiB.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static MonitoringContext Parse(ReadOnlySpan<byte> utf8, string source)
+    {
+        if (utf8.StartsWith("\uFEFF"u8))
+        {
+            utf8 = utf8[3..];
+        }
+
+        // Refused, not repaired: a decoder would put U+FFFD in place of the bad bytes and watch a namespace nobody wrote.
+        if (!Utf8.IsValid(utf8))
+        {
+            var at = FirstInvalidUtf8(utf8);
+            var (line, column) = Position(utf8, at);
+            throw new InputException($"The context in {source} is not valid UTF-8 at line {line}, column {column} (byte {at + 1}).");
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(utf8.ToArray(), DocumentOptions);
         }
         catch (JsonException ex)
         {
             var line = (ex.LineNumber ?? 0) + 1;
             var column = (ex.BytePositionInLine ?? 0) + 1;
             throw new InputException($"The context in {source} is not valid JSON at line {line}, column {column}: {FirstSentence(ex.Message)}");
+        }
+
+        if (JsonShape.FindProblems(utf8) is { Count: > 0 } shapeProblems)
+        {
+            document.Dispose();
+            throw shapeProblems.Count == 1
+                ? new InputException($"The context in {source} has a {shapeProblems[0]}.")
+                : InputException.For(shapeProblems, $"The context in {source} has {shapeProblems.Count} problems:");
         }
 
         using (document)
@@ -62,15 +122,52 @@ internal static class ContextFile
                 DagStructure = Dag(root, problems),
             };
             // The context's own checks, less those that only restate a field this file already said is missing or mistyped.
-            problems.AddRange(context.Validate().Where(p => !Restates(p, problems)));
+            problems.AddRange(context.Validate().Where(p => !Restates(p, problems)).Select(InFileTerms));
             if (problems.Count > 0)
             {
-                throw new InputException($"The context in {source} has {problems.Count} problem(s):" + string.Concat(problems.Select(p => Environment.NewLine + "  - " + p)));
+                throw problems.Count == 1
+                    ? new InputException($"The context in {source}: {problems[0]}")
+                    : InputException.For(problems, $"The context in {source} has {problems.Count} problems:");
             }
 
             return context;
         }
     }
+
+    /// <summary>A problem found by the library, with its field names (EnginePodName, TaskInventory[3]…) as this file writes them.</summary>
+    private static string InFileTerms(string problem)
+    {
+        foreach (var (field, key) in TopLevelKeys)
+        {
+            if (problem.StartsWith(field + " ", StringComparison.Ordinal))
+            {
+                problem = key + problem[field.Length..];
+                break;
+            }
+        }
+
+        problem = InventoryIndex().Replace(problem, "$$.task_inventory[$1]");
+        problem = DagKey().Replace(problem, m => "$.dag_structure." + m.Groups[1].Value);
+        foreach (var (field, key) in TaskKeys)
+        {
+            problem = problem.Replace("): " + field + " ", "): " + key + " ", StringComparison.Ordinal)
+                .Replace("]: " + field + " ", "]: " + key + " ", StringComparison.Ordinal);
+        }
+
+        return problem.Replace("(neither a DAG key nor a type in TaskInventory)", "(neither a key of $.dag_structure nor a task_type in $.task_inventory)", StringComparison.Ordinal);
+    }
+
+    private static readonly (string Field, string Key)[] TopLevelKeys =
+        [("Namespace", "$.namespace"), ("EnginePodName", "$.engine_pod_name"), ("EngineContainer", "$.engine_container"), ("DagStructure", "$.dag_structure"), ("TaskInventory", "$.task_inventory")];
+
+    private static readonly (string Field, string Key)[] TaskKeys =
+        [("Name", "name"), ("TaskType", "task_type"), ("DagOrder", "dag_order"), ("ExpectedDuration", "expected_duration_seconds")];
+
+    [GeneratedRegex(@"TaskInventory\[(\d+)\]", RegexOptions.CultureInvariant)]
+    private static partial Regex InventoryIndex();
+
+    [GeneratedRegex(@"DagStructure\['([^']*)'\]", RegexOptions.CultureInvariant)]
+    private static partial Regex DagKey();
 
     private static bool Restates(string validation, List<string> fileProblems)
     {
@@ -129,13 +226,13 @@ internal static class ContextFile
             double? seconds = null;
             if (item.TryGetProperty("expected_duration_seconds", out var duration) && duration.ValueKind != JsonValueKind.Null)
             {
-                if (duration.ValueKind == JsonValueKind.Number && duration.TryGetDouble(out var value) && double.IsFinite(value) && value >= 0)
+                if (duration.ValueKind == JsonValueKind.Number && duration.TryGetDouble(out var value) && double.IsFinite(value) && value is >= 0 and <= MaxExpectedSeconds)
                 {
                     seconds = value;
                 }
                 else
                 {
-                    problems.Add($"{at}.expected_duration_seconds must be a number of seconds, 0 or more (was {duration.GetRawText()}).");
+                    problems.Add($"{at}.expected_duration_seconds must be a number of seconds from 0 to 31536000, a year (was {Shown(duration.GetRawText())}).");
                 }
             }
 
@@ -143,7 +240,7 @@ internal static class ContextFile
             if (item.TryGetProperty("dag_order", out var dagOrder) && dagOrder.ValueKind != JsonValueKind.Null
                 && (dagOrder.ValueKind != JsonValueKind.Number || !dagOrder.TryGetInt32(out order)))
             {
-                problems.Add($"{at}.dag_order must be an integer (was {dagOrder.GetRawText()}).");
+                problems.Add($"{at}.dag_order must be an integer (was {Shown(dagOrder.GetRawText())}).");
             }
 
             tasks.Add(new TaskSpec
@@ -211,6 +308,29 @@ internal static class ContextFile
         }
 
         return value.GetString();
+    }
+
+    /// <summary>Raw JSON quoted in a message, cut short when long.</summary>
+    private static string Shown(string raw) => raw.Length <= 40 ? raw : raw[..40] + "…";
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> utf8)
+    {
+        var at = 0;
+        while (at < utf8.Length && Rune.DecodeFromUtf8(utf8[at..], out _, out var consumed) == OperationStatus.Done)
+        {
+            at += consumed;
+        }
+
+        return at;
+    }
+
+    /// <summary>The 1-based line and column (in bytes, as System.Text.Json counts) of a byte offset.</summary>
+    internal static (int Line, int Column) Position(ReadOnlySpan<byte> utf8, long offset)
+    {
+        var before = utf8[..(int)offset];
+        var line = before.Count((byte)'\n') + 1;
+        var column = before.Length - before.LastIndexOf((byte)'\n');
+        return (line, column);
     }
 
     private static string FirstSentence(string message)

@@ -24,7 +24,7 @@ internal static class DotEnv
             var equals = line.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new InputException($"{path}, line {number}: expected KEY=value (was '{raw}').");
+                throw new InputException($"{path}, line {number}: expected KEY=value."); // The line itself is not quoted: it may hold a secret.
             }
 
             var key = line[..equals].Trim();

@@ -23,9 +23,12 @@ internal sealed record SentinelEnvironment
     public string? Kubeconfig { get; init; }
 
     /// <summary>Reads the variables; every bad one is named in one error.</summary>
-    public static SentinelEnvironment Read(Func<string, string?> process, string? dotEnvPath)
+    /// <param name="process">The process's variables.</param>
+    /// <param name="dotEnvPath">The <c>.env</c> file.</param>
+    /// <param name="required">Whether the file was named by the user (<c>--env-file</c>): then it must exist.</param>
+    public static SentinelEnvironment Read(Func<string, string?> process, string? dotEnvPath, bool required = false)
     {
-        var file = dotEnvPath is not null && File.Exists(dotEnvPath) ? DotEnv.Parse(File.ReadAllLines(dotEnvPath), dotEnvPath) : new Dictionary<string, string>();
+        var file = ReadDotEnv(dotEnvPath, required);
         string? Get(string name) => process(name) is { Length: > 0 } value ? value : file.GetValueOrDefault(name) is { Length: > 0 } fromFile ? fromFile : null;
 
         var problems = new List<string>();
@@ -56,10 +59,36 @@ internal sealed record SentinelEnvironment
         };
         if (problems.Count > 0)
         {
-            throw new InputException("Bad environment variables:" + string.Concat(problems.Select(p => Environment.NewLine + "  - " + p)));
+            throw InputException.For(problems, "Bad environment variables:");
         }
 
         return environment;
+    }
+
+    private static Dictionary<string, string> ReadDotEnv(string? path, bool required)
+    {
+        if (path is null || (!required && !File.Exists(path)))
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new InputException($"--env-file '{path}' is a directory, not a .env file.");
+        }
+
+        try
+        {
+            return DotEnv.Parse(File.ReadAllLines(path), path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException($"--env-file '{path}' does not exist.");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"--env-file '{path}' cannot be read: {ex.Message}");
+        }
     }
 
     private static LogLevel ParseLevel(string text, List<string> problems)
@@ -74,12 +103,13 @@ internal sealed record SentinelEnvironment
             case "CRITICAL": return LogLevel.Critical;
         }
 
-        if (Enum.TryParse<LogLevel>(text, ignoreCase: true, out var level))
+        // .NET's names too, but never a number: Enum.TryParse would take '42' as a level that does not exist.
+        if (EnumNames.TryParse<LogLevel>(text, out var level))
         {
             return level;
         }
 
-        problems.Add($"SENTINEL_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL (was '{text}').");
+        problems.Add($"SENTINEL_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, or one of {EnumNames.List<LogLevel>()} (was '{text}').");
         return LogLevel.Warning;
     }
 }

@@ -185,12 +185,7 @@ public sealed class WorkflowTrace
             }
         }
 
-        var depth = new Dictionary<string, int>(StringComparer.Ordinal);
-        int Depth(string type, int guard) =>
-            depth.TryGetValue(type, out var d) ? d
-            : guard > dag.Count || dag[type].Count == 0 ? depth[type] = 0
-            : depth[type] = 1 + dag[type].Max(p => Depth(p, guard + 1));
-
+        var depth = Depths(dag);
         var medians = MedianRuntimes();
         return new MonitoringContext
         {
@@ -200,7 +195,7 @@ public sealed class WorkflowTrace
             {
                 Name = t.Name,
                 TaskType = t.Category,
-                DagOrder = Depth(t.Category, 0),
+                DagOrder = depth[t.Category],
                 ExpectedDuration = expectedDurations switch
                 {
                     ExpectedDurationSource.TypeMedian => medians[t.Category],
@@ -210,6 +205,48 @@ public sealed class WorkflowTrace
             }).ToArray(),
             DagStructure = dag.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value.ToArray(), StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>
+    /// Each type's depth in the type-level DAG (0 for a type that waits for nothing, else 1 + its deepest prerequisite's),
+    /// without recursion: a trace of any depth cannot overflow the stack. An edge that closes a cycle counts as depth 0.
+    /// </summary>
+    private static Dictionary<string, int> Depths(Dictionary<string, SortedSet<string>> dag)
+    {
+        var depths = new Dictionary<string, int>(StringComparer.Ordinal);
+        var onPath = new HashSet<string>(StringComparer.Ordinal);
+        var path = new Stack<(string Type, IEnumerator<string> Prerequisites)>();
+        foreach (var root in dag.Keys)
+        {
+            if (depths.ContainsKey(root))
+            {
+                continue;
+            }
+
+            onPath.Add(root);
+            path.Push((root, dag[root].GetEnumerator()));
+            while (path.Count > 0)
+            {
+                var (type, prerequisites) = path.Peek();
+                if (prerequisites.MoveNext())
+                {
+                    var next = prerequisites.Current;
+                    if (dag.ContainsKey(next) && !depths.ContainsKey(next) && onPath.Add(next))
+                    {
+                        path.Push((next, dag[next].GetEnumerator()));
+                    }
+
+                    continue;
+                }
+
+                prerequisites.Dispose();
+                depths[type] = dag[type].Count == 0 ? 0 : 1 + dag[type].Max(p => depths.GetValueOrDefault(p));
+                onPath.Remove(type);
+                path.Pop();
+            }
+        }
+
+        return depths;
     }
 
     private sealed class TraceDocument

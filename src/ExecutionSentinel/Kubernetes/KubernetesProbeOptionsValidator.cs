@@ -5,20 +5,20 @@ namespace ExecutionSentinel.Kubernetes;
 /// <summary>Checks every Kubernetes probe option at once, naming each bad one by its configuration key.</summary>
 internal sealed class KubernetesProbeOptionsValidator : IValidateOptions<KubernetesProbeOptions>
 {
+    /// <summary>The longest of the probe's durations: longer ones overflow timers and Polly's limits, or are typos.</summary>
+    internal static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
+
     public ValidateOptionsResult Validate(string? name, KubernetesProbeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new OptionFailures(KubernetesProbeOptions.SectionName);
-        failures.RequirePositive(options.WatchTimeout, nameof(options.WatchTimeout));
-        failures.RequirePositive(options.StalenessTimeout, nameof(options.StalenessTimeout));
-        failures.RequirePositive(options.RelistBackoff, nameof(options.RelistBackoff));
-        failures.RequirePositive(options.MaxRelistBackoff, nameof(options.MaxRelistBackoff));
-        failures.RequirePositive(options.RequestTimeout, nameof(options.RequestTimeout));
-        failures.RequirePositive(options.CircuitBreakDuration, nameof(options.CircuitBreakDuration));
-        if (options.CircuitBreakDuration < TimeSpan.FromMilliseconds(500))
-        {
-            failures.Add(nameof(options.CircuitBreakDuration), "must be at least 500 ms (Polly's minimum)", options.CircuitBreakDuration);
-        }
+        failures.RequirePositive(options.WatchTimeout, nameof(options.WatchTimeout), MaxDuration);
+        failures.RequirePositive(options.StalenessTimeout, nameof(options.StalenessTimeout), MaxDuration);
+        failures.RequirePositive(options.MaxSilence, nameof(options.MaxSilence), MaxDuration);
+        failures.RequirePositive(options.RelistBackoff, nameof(options.RelistBackoff), MaxDuration);
+        failures.RequirePositive(options.MaxRelistBackoff, nameof(options.MaxRelistBackoff), MaxDuration);
+        failures.RequireBetween(options.RequestTimeout, nameof(options.RequestTimeout), TimeSpan.FromMilliseconds(10), MaxDuration); // Polly's minimum.
+        failures.RequireBetween(options.CircuitBreakDuration, nameof(options.CircuitBreakDuration), TimeSpan.FromMilliseconds(500), MaxDuration); // Polly's minimum.
 
         if (options.MaxSilence < options.StalenessTimeout)
         {

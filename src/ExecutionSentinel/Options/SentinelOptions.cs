@@ -9,13 +9,13 @@ public sealed class SentinelOptions
     /// <summary>The configuration section the options bind from by default.</summary>
     public const string SectionName = "ExecutionSentinel";
 
-    /// <summary>How often the cluster is observed. Default 10 s.</summary>
+    /// <summary>How often the cluster is observed: from 100 ms to 1 h, and not longer than <see cref="WatchTimeout"/>. Default 10 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a watch waits for the engine's completion signal before it ends as timed out. Default 3600 s.</summary>
+    /// <summary>How long a watch waits for the engine's completion signal before it ends as timed out, at most 30 days. Default 3600 s.</summary>
     public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromSeconds(3600);
 
-    /// <summary>A running task is a straggler past this multiple of its expected duration. Default 3.0.</summary>
+    /// <summary>A running task is a straggler past this multiple of its expected duration, from 1 to 1000. Default 3.0.</summary>
     public double StragglerMultiplier { get; set; } = 3.0;
 
     /// <summary>

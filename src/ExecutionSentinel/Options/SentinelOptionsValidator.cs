@@ -5,25 +5,39 @@ namespace ExecutionSentinel;
 /// <summary>Checks every option at once and names each bad one by its configuration key.</summary>
 internal sealed class SentinelOptionsValidator : IValidateOptions<SentinelOptions>
 {
+    /// <summary>The shortest poll interval: faster would load the API server for nothing.</summary>
+    internal static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest poll interval: an hour without a look is not watching.</summary>
+    internal static readonly TimeSpan MaxPollInterval = TimeSpan.FromHours(1);
+
+    /// <summary>The longest watch, and the longest of every other threshold: 30 days.</summary>
+    internal static readonly TimeSpan MaxDuration = TimeSpan.FromDays(30);
+
+    /// <summary>The largest straggler multiplier: with a year-long expected duration it still fits a <see cref="TimeSpan"/>.</summary>
+    internal const double MaxStragglerMultiplier = 1000;
+
     public ValidateOptionsResult Validate(string? name, SentinelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new OptionFailures(SentinelOptions.SectionName);
 
-        failures.RequirePositive(options.PollInterval, nameof(options.PollInterval));
-        failures.RequirePositive(options.WatchTimeout, nameof(options.WatchTimeout));
-        failures.RequirePositive(options.PendingTimeout, nameof(options.PendingTimeout));
-        failures.RequirePositive(options.HangThreshold, nameof(options.HangThreshold));
-        failures.RequirePositive(options.StallTimeout, nameof(options.StallTimeout));
-        if (!double.IsFinite(options.StragglerMultiplier) || options.StragglerMultiplier < 1)
+        failures.RequireBetween(options.PollInterval, nameof(options.PollInterval), MinPollInterval, MaxPollInterval);
+        failures.RequirePositive(options.WatchTimeout, nameof(options.WatchTimeout), MaxDuration);
+        if (options.PollInterval > options.WatchTimeout && options.WatchTimeout > TimeSpan.Zero)
         {
-            failures.Add(nameof(options.StragglerMultiplier), "must be a number of at least 1", options.StragglerMultiplier);
+            failures.Add(nameof(options.PollInterval), $"must not be longer than WatchTimeout ({options.WatchTimeout})", options.PollInterval);
         }
 
-        if (options.StragglerMinimumExcess < TimeSpan.Zero)
+        failures.RequirePositive(options.PendingTimeout, nameof(options.PendingTimeout), MaxDuration);
+        failures.RequirePositive(options.HangThreshold, nameof(options.HangThreshold), MaxDuration);
+        failures.RequirePositive(options.StallTimeout, nameof(options.StallTimeout), MaxDuration);
+        if (!double.IsFinite(options.StragglerMultiplier) || options.StragglerMultiplier < 1 || options.StragglerMultiplier > MaxStragglerMultiplier)
         {
-            failures.Add(nameof(options.StragglerMinimumExcess), "must not be negative", options.StragglerMinimumExcess);
+            failures.Add(nameof(options.StragglerMultiplier), "must be a number from 1 to 1000", options.StragglerMultiplier);
         }
+
+        failures.RequireBetween(options.StragglerMinimumExcess, nameof(options.StragglerMinimumExcess), TimeSpan.Zero, MaxDuration);
 
         if (options.StragglerMinimumSamples < 1)
         {
@@ -35,11 +49,8 @@ internal sealed class SentinelOptionsValidator : IValidateOptions<SentinelOption
             failures.Add(nameof(options.MassFailureThreshold), "must be a ratio above 0 and at most 1", options.MassFailureThreshold);
         }
 
-        failures.RequirePositive(options.ObservationTimeout, nameof(options.ObservationTimeout));
-        if (options.CompletionGrace < TimeSpan.Zero)
-        {
-            failures.Add(nameof(options.CompletionGrace), "must not be negative", options.CompletionGrace);
-        }
+        failures.RequirePositive(options.ObservationTimeout, nameof(options.ObservationTimeout), MaxDuration);
+        failures.RequireBetween(options.CompletionGrace, nameof(options.CompletionGrace), TimeSpan.Zero, MaxDuration);
 
         if (options.ConnectivityFailureThreshold < 1)
         {

@@ -18,7 +18,7 @@ public sealed class CliTests
     [Fact]
     public async Task Demo_json_output_is_NDJSON_with_the_Python_event_names_then_a_summary()
     {
-        var (exit, stdout, stderr) = await CliRunner.RunAsync(["demo", "--speed", "400", "--output", "json"]);
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(["demo", "--speed", "100", "--output", "json"]);
 
         Assert.True(exit == 0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -76,8 +76,8 @@ public sealed class CliTests
         Assert.Contains("$.engine_pod_name must be a string", stderr, StringComparison.Ordinal);
         Assert.Contains("$.task_inventory[0].dag_order must be an integer", stderr, StringComparison.Ordinal);
         Assert.Contains("$.dag_structure must be an object", stderr, StringComparison.Ordinal);
-        Assert.Contains("Namespace is empty", stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("EnginePodName is empty", stderr, StringComparison.Ordinal); // Already said: not a string.
+        Assert.Contains("$.namespace is empty", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("$.engine_pod_name is empty", stderr, StringComparison.Ordinal); // Already said: not a string.
     }
 
     [Fact]
@@ -140,6 +140,73 @@ public sealed class CliTests
         Assert.Equal(outcome, summary.GetProperty("outcome").GetString());
         Assert.Equal(trace.Tasks.Count, summary.GetProperty("total_tasks").GetInt32());
         Assert.Equal(engineExit == 1 ? trace.Tasks.Count : trace.Tasks.Count, summary.GetProperty("completed_tasks").GetInt32());
+    }
+
+    [Fact]
+    public async Task No_token_key_or_plugin_output_is_printed_or_logged_even_at_the_most_verbose_level()
+    {
+        await using var server = await FakeKubeApiServer.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1));
+        var trace = WorkflowTrace.LoadBundled("srasearch-chameleon-10a-001");
+        var cluster = new SimulatedCluster(trace, time, new SimulatedClusterOptions { EngineExitCode = 0 });
+        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-cli-secrets"));
+        time.Advance(TimeSpan.FromMinutes(50));
+        driver.Sync(time.GetUtcNow());
+        var context = JsonSerializer.Serialize(new
+        {
+            @namespace = driver.Namespace,
+            engine_pod_name = driver.EnginePodName,
+            task_inventory = trace.Tasks.Select((t, i) => new { name = t.Name, task_type = t.Category, dag_order = i }),
+        });
+        var folder = Directory.CreateTempSubdirectory("sentinel-secrets").FullName;
+        var plugin = Path.Combine(folder, "credentials.sh");
+        await File.WriteAllTextAsync(plugin, $"#!/bin/sh\necho '{BadInputTests.Credential}'\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=sentinel", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var keyPem = key.ExportPkcs8PrivateKeyPem();
+        var keyData = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(keyPem));
+        var certificateData = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(certificate.ExportCertificatePem()));
+        var kubeconfig = Path.Combine(folder, "kubeconfig.yaml");
+        await File.WriteAllTextAsync(kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: c
+              cluster:
+                server: {server.Address.ToString().TrimEnd('/')}
+            users:
+            - name: u
+              user:
+                client-certificate-data: {certificateData}
+                client-key-data: {keyData}
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1beta1
+                  command: {plugin}
+            contexts:
+            - name: c
+              context: {"{"}cluster: c, user: u{"}"}
+            current-context: c
+
+            """);
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(
+            ["watch", "--context", "-", "--output", "json", "--poll", "0.5", "--timeout", "3", "--kubeconfig", kubeconfig],
+            stdin: context,
+            environment: new Dictionary<string, string> { ["SENTINEL_LOG_LEVEL"] = "Trace" });
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        Assert.Contains("dbug:", stderr, StringComparison.Ordinal); // The most verbose logs were written…
+        foreach (var secret in new[] { "sekret-4242", keyData, certificateData, keyPem.Split('\n')[1] })
+        {
+            Assert.DoesNotContain(secret, stdout + stderr, StringComparison.Ordinal); // …and hold no secret.
+        }
     }
 
     [Fact]

@@ -158,6 +158,49 @@ public sealed class AddExecutionSentinelTests
     }
 
     [Fact]
+    public void Durations_too_short_or_too_long_for_a_watch_are_refused_naming_each_key()
+    {
+        using var provider = new ServiceCollection()
+            .AddExecutionSentinel(o =>
+            {
+                o.PollInterval = TimeSpan.FromTicks(1); // 0.0000001 s
+                o.WatchTimeout = TimeSpan.MaxValue;
+                o.HangThreshold = TimeSpan.FromDays(31);
+                o.StragglerMultiplier = 1e300;
+                o.StragglerMinimumExcess = TimeSpan.MaxValue;
+            })
+            .UseKubernetes(o =>
+            {
+                o.RequestTimeout = TimeSpan.FromDays(2);
+                o.CircuitBreakDuration = TimeSpan.FromDays(2);
+                o.WatchTimeout = TimeSpan.FromDays(30);
+            })
+            .Services.BuildServiceProvider();
+
+        var sentinel = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SentinelOptions>>().Value).Failures.ToList();
+        var probe = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value).Failures.ToList();
+
+        Assert.Contains("ExecutionSentinel:PollInterval must be from 100 ms to 1 h (was 00:00:00.0000001).", sentinel);
+        Assert.Contains(sentinel, f => f.StartsWith("ExecutionSentinel:WatchTimeout must be greater than zero and at most 30 days", StringComparison.Ordinal));
+        Assert.Contains(sentinel, f => f.StartsWith("ExecutionSentinel:HangThreshold must be greater than zero and at most 30 days", StringComparison.Ordinal));
+        Assert.Contains(sentinel, f => f.StartsWith("ExecutionSentinel:StragglerMultiplier must be a number from 1 to 1000", StringComparison.Ordinal));
+        Assert.Contains(sentinel, f => f.StartsWith("ExecutionSentinel:StragglerMinimumExcess must be from 0 to 30 days", StringComparison.Ordinal));
+        Assert.Equal(5, sentinel.Count);
+        Assert.Contains(probe, f => f.StartsWith("ExecutionSentinel:Kubernetes:RequestTimeout must be from 10 ms to 1 h", StringComparison.Ordinal));
+        Assert.Contains(probe, f => f.StartsWith("ExecutionSentinel:Kubernetes:CircuitBreakDuration must be from 500 ms to 1 h", StringComparison.Ordinal));
+        Assert.Contains(probe, f => f.StartsWith("ExecutionSentinel:Kubernetes:WatchTimeout must be greater than zero and at most 1 h", StringComparison.Ordinal));
+        Assert.Equal(3, probe.Count);
+    }
+
+    [Fact]
+    public void The_poll_interval_must_not_be_longer_than_the_watch()
+    {
+        var failures = new SentinelOptionsValidator().Validate(null, new SentinelOptions { PollInterval = TimeSpan.FromMinutes(10), WatchTimeout = TimeSpan.FromMinutes(5) }).Failures;
+
+        Assert.Equal(["ExecutionSentinel:PollInterval must not be longer than WatchTimeout (00:05:00) (was 00:10:00)."], failures);
+    }
+
+    [Fact]
     public void Invalid_options_also_stop_a_watch_at_the_call()
     {
         var time = new FakeTimeProvider();
