@@ -90,6 +90,9 @@ internal static class WatchCommand
                 o.WatchTimeout = timings.Timeout ?? o.WatchTimeout;
                 o.StragglerMultiplier = timings.StragglerMultiplier ?? o.StragglerMultiplier;
                 o.MassFailureThreshold = timings.MassFailureThreshold ?? o.MassFailureThreshold;
+
+                // A tool run by hand or by a script should say "forbidden" and stop (exit 69), not wait out the timeout.
+                o.StopOnAccessDenied = true;
             })
             .UseKubernetes(o =>
             {
