@@ -96,7 +96,7 @@ public sealed partial class FakeKubeApiServer
         else
         {
             // Unset, "0" or NotOlderThan: the current state, once the server has reached the version asked for.
-            if (requested is > 0 && !await Store.WaitForVersionAsync(requested.Value, TooLargeResourceVersionWait, context.RequestAborted).ConfigureAwait(false))
+            if (requested is > 0 && !await WaitForVersionAsync(requested.Value, context.RequestAborted).ConfigureAwait(false))
             {
                 await WriteJsonAsync(context, 504, KubeStatus.TooLargeResourceVersion(requested.Value, Store.CurrentVersion)).ConfigureAwait(false);
                 return;
@@ -149,7 +149,7 @@ public sealed partial class FakeKubeApiServer
         // A version from the future: the server waits for it, then gives up with 504 inside the stream.
         string? failure = null;
         Watcher? watcher = null;
-        if (from is > 0 && !await Store.WaitForVersionAsync(from.Value, TooLargeResourceVersionWait, context.RequestAborted).ConfigureAwait(false))
+        if (from is > 0 && !await WaitForVersionAsync(from.Value, context.RequestAborted).ConfigureAwait(false))
         {
             failure = KubeStatus.TooLargeResourceVersion(from.Value, Store.CurrentVersion);
         }
@@ -206,6 +206,33 @@ public sealed partial class FakeKubeApiServer
             }
             catch (OperationCanceledException)
             {
+            }
+        }
+    }
+
+    /// <summary>Waits (at most <see cref="TooLargeResourceVersionWait"/> on the server's clock) for the store to reach a version.</summary>
+    private async Task<bool> WaitForVersionAsync(long version, CancellationToken cancellationToken)
+    {
+        if (Store.CurrentVersion >= version)
+        {
+            return true;
+        }
+
+        var counted = false;
+        try
+        {
+            return await Store.WaitForVersionAsync(version, TooLargeResourceVersionWait, () =>
+            {
+                counted = true;
+                Interlocked.Increment(ref _waitingForVersion);
+                Changed.Pulse();
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (counted)
+            {
+                Interlocked.Decrement(ref _waitingForVersion);
             }
         }
     }

@@ -326,6 +326,9 @@ public sealed partial class FakeKubeApiServer
             return;
         }
 
+        // Only the server sets a deletion; what a client sends there is ignored (the stored one is kept).
+        metadata.Remove("deletionTimestamp");
+        metadata.Remove("deletionGracePeriodSeconds");
         long? expected = long.TryParse((string?)metadata["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
         var (stored, found) = Store.TryReplace(target.Resource, json, expected);
         if (found is null)

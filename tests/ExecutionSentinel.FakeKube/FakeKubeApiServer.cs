@@ -42,6 +42,7 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly ITimer? _bookmarks;
     private int _inFlight;
+    private int _waitingForVersion;
 
     private FakeKubeApiServer(WebApplication app, FakeKubeOptions options)
     {
@@ -74,6 +75,9 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
 
     /// <summary>Pulsed when a request is answered, a watch opens or a watch event is sent.</summary>
     public ChangeSignal Changed { get; } = new();
+
+    /// <summary>Requests waiting now for a resource version the server has not reached (they end in 504 after <see cref="TooLargeResourceVersionWait"/>).</summary>
+    public int WaitingForVersion => Volatile.Read(ref _waitingForVersion);
 
     /// <summary>Requests being answered now, long-lived watches excepted.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
@@ -167,6 +171,12 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
             return;
         }
 
+        if (path.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["api", "v1", "namespaces", .. var named] && named.Length <= 1)
+        {
+            await NamespacesAsync(context, identity, named.Length == 1 ? named[0] : null).ConfigureAwait(false);
+            return;
+        }
+
         if (!ResourcePath.TryParse(path, out var target))
         {
             await WriteJsonAsync(context, 404, """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404}""").ConfigureAwait(false);
@@ -211,6 +221,58 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Namespaces, read-only: those that hold objects, and the ones every cluster has. kubectl reads one after a 404 to
+    /// tell a missing object from a missing namespace.
+    /// </summary>
+    private async Task NamespacesAsync(HttpContext context, FakeIdentity identity, string? name)
+    {
+        var verb = name is null ? "list" : "get";
+        if (context.Request.Method != "GET")
+        {
+            await WriteJsonAsync(context, 405, KubeStatus.Failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")).ConfigureAwait(false);
+            return;
+        }
+
+        if (!identity.Allows(verb, "namespaces", null))
+        {
+            var subject = name is null ? "namespaces" : $"namespaces \"{name}\"";
+            var message = $"{subject} is forbidden: User \"{identity.User}\" cannot {verb} resource \"namespaces\" in API group \"\" at the cluster scope";
+            await WriteJsonAsync(context, 403, KubeStatus.Failure(403, "Forbidden", message)).ConfigureAwait(false);
+            return;
+        }
+
+        var existing = Store.Namespaces().Union(["default", "kube-system", "kube-public"]).Order(StringComparer.Ordinal).ToList();
+        if (name is null)
+        {
+            var items = string.Join(',', existing.Select(NamespaceJson));
+            await WriteJsonAsync(context, 200, $$"""{"kind":"NamespaceList","apiVersion":"v1","metadata":{"resourceVersion":"{{Store.CurrentVersion}}"},"items":[{{items}}]}""").ConfigureAwait(false);
+        }
+        else if (existing.Contains(name))
+        {
+            await WriteJsonAsync(context, 200, NamespaceJson(name)).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteJsonAsync(context, 404, KubeStatus.Failure(404, "NotFound", $"namespaces \"{name}\" not found")).ConfigureAwait(false);
+        }
+    }
+
+    private static string NamespaceJson(string ns) => Json.Write(new JsonObject
+    {
+        ["kind"] = "Namespace",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = ns,
+            ["labels"] = new JsonObject { ["kubernetes.io/metadata.name"] = ns },
+            ["resourceVersion"] = "1",
+            ["creationTimestamp"] = "2025-01-01T00:00:00Z",
+        },
+        ["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") },
+        ["status"] = new JsonObject { ["phase"] = "Active" },
+    });
 
     private static RequestKind? KindOf(string method, ResourcePath target, bool watch) => (method, target) switch
     {

@@ -184,6 +184,15 @@ public sealed class ObjectStore
         }
     }
 
+    /// <summary>The namespaces that hold objects now.</summary>
+    public IReadOnlyList<string> Namespaces()
+    {
+        lock (_lock)
+        {
+            return [.. _objects.Keys.Select(k => k.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        }
+    }
+
     /// <summary>The objects of a kind in a namespace (all namespaces when <paramref name="ns"/> is null), ordered by namespace and name.</summary>
     public (IReadOnlyList<StoredObject> Items, long Version) List(string resource, string? ns, LabelSelector selector) =>
         List(resource, ns, selector, FieldSelector.Everything);
@@ -327,10 +336,12 @@ public sealed class ObjectStore
     }
 
     /// <summary>Waits (on the store's clock) until the store reaches <paramref name="version"/>; false when it did not within <paramref name="wait"/>.</summary>
-    internal async Task<bool> WaitForVersionAsync(long version, TimeSpan wait, CancellationToken cancellationToken)
+    /// <param name="waiting">Told once the wait has begun (its clock is running).</param>
+    internal async Task<bool> WaitForVersionAsync(long version, TimeSpan wait, Action? waiting, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(wait, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        waiting?.Invoke();
         while (true)
         {
             var next = _advanced.Next;
@@ -357,9 +368,9 @@ public sealed class ObjectStore
         metadata["creationTimestamp"] = previous?.Node["metadata"]?["creationTimestamp"]?.DeepClone()
             ?? metadata["creationTimestamp"]?.DeepClone()
             ?? KubeTime.Format(_time.GetUtcNow());
-        if (previous?.Node["metadata"]?["deletionTimestamp"] is { } deleting)
+        if (previous?.Node["metadata"]?["deletionTimestamp"] is { } deleting && metadata["deletionTimestamp"] is null)
         {
-            // Once set, a deletion cannot be undone or moved by an update.
+            // Once set, a deletion cannot be undone by an update (only the server itself moves it, to shorten the grace).
             metadata["deletionTimestamp"] = deleting.DeepClone();
             metadata["deletionGracePeriodSeconds"] = previous.Node["metadata"]?["deletionGracePeriodSeconds"]?.DeepClone();
         }

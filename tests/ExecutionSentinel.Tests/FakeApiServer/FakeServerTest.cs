@@ -127,12 +127,51 @@ public abstract class FakeServerTest : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits (bounded, re-checking at each of the server's signals) until <paramref name="condition"/> holds.</summary>
+    protected async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var next = Server.Changed.Next;
+            if (condition())
+            {
+                return;
+            }
+
+            await next.WaitAsync(bound.Token);
+        }
+    }
+
     /// <summary>kubectl, which must succeed; its standard output.</summary>
     protected async Task<string> KubectlOkAsync(params string[] args)
     {
         var (exit, stdout, stderr) = await Kubectl.RunAsync(args);
         Assert.True(exit == 0, $"kubectl {string.Join(' ', args)} failed ({exit}): {stderr}");
         return stdout;
+    }
+
+    /// <summary>The next line a streaming kubectl (<c>--watch</c>, <c>get --raw</c> of a watch) prints, bounded.</summary>
+    protected static async Task<string?> ReadLineAsync(System.Diagnostics.Process process, TimeSpan? wait = null)
+    {
+        using var bound = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(30));
+        return await process.StandardOutput.ReadLineAsync(bound.Token);
+    }
+
+    /// <summary>Starts a kubectl that does not end by itself; it is killed at the end of the test.</summary>
+    private protected System.Diagnostics.Process KubectlStart(params string[] args)
+    {
+        var process = Kubectl.Start(args);
+        _disposables.Add(new Disposer(() =>
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.Dispose();
+        }));
+        return process;
     }
 
     protected static JsonElement ParseJson(string text) => JsonDocument.Parse(text).RootElement.Clone();

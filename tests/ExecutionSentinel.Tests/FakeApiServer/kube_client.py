@@ -10,6 +10,7 @@ import sys
 
 from kubernetes import client, stream, watch
 from kubernetes.client.rest import ApiException
+from kubernetes.watch.watch import iter_resp_lines
 
 
 _CLIENTS = {}
@@ -139,7 +140,7 @@ def do_watch_raw(request):
     """The watch stream's lines exactly as the server sent them."""
     response = method(request, "list")(request["namespace"], watch=True, _preload_content=False, **options(request))
     left = request.get("max_events")
-    for line in watch.iter_resp_lines(response):
+    for line in iter_resp_lines(response):
         say({"line": json.loads(line)})
         if left is not None:
             left -= 1

@@ -84,6 +84,11 @@ internal sealed class PythonKube : IAsyncDisposable
                 return lines;
             }
 
+            if (line.TryGetProperty("ok", out _))
+            {
+                throw new InvalidOperationException("kube_client.py failed the watch: " + line);
+            }
+
             lines.Add(line);
             if (stop?.Invoke(line) == true)
             {
