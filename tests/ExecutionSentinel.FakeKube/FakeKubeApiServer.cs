@@ -1,62 +1,117 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ExecutionSentinel.FakeKube;
 
+/// <summary>How a <see cref="FakeKubeApiServer"/> starts.</summary>
+public sealed class FakeKubeOptions
+{
+    /// <summary>The server's clock: graceful deletion, watch timeouts, bookmarks, history age, the too-large-version wait.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How often every watch that asked for bookmarks gets one, on <see cref="Time"/>; null: only when <see cref="ObjectStore.Bookmark"/> is called. Default 1 min, as a real server.</summary>
+    public TimeSpan? BookmarkInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Serve HTTPS (with <see cref="ServerCertificate"/>), as a real server; kubectl sends tokens over TLS only. Default true.</summary>
+    public bool UseTls { get; init; } = true;
+}
+
 /// <summary>
-/// A Kubernetes API server for tests, on Kestrel at 127.0.0.1 and a free port. It serves discovery, list (label
-/// selectors, limit/continue), watch (chunked events, bookmarks, timeoutSeconds, 410 for versions older than its
-/// history), get, delete (preconditions, propagation) and exec over WebSocket (v5/v4.channel.k8s.io), with faults.
+/// A Kubernetes API server for tests, on Kestrel at 127.0.0.1 and a free port. It serves discovery; list (label and field
+/// selectors, limit/continue over a snapshot, resourceVersion with Exact/NotOlderThan), watch (chunked events, resume
+/// from a version inside the history window, 410 outside it, 504 for a version from the future, DELETED/ADDED when an
+/// object stops/starts matching the selectors, bookmarks about once a minute), get, create, update, merge patch,
+/// delete (preconditions, propagation, graceful pod deletion) and exec over WebSocket (v5/v4.channel.k8s.io); bearer
+/// tokens and per-token grants (401/403); injected faults.
 /// </summary>
-public sealed class FakeKubeApiServer : IAsyncDisposable
+public sealed partial class FakeKubeApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<(string Namespace, string Pod, string Container, string Path), string> _files = new();
     private readonly ConcurrentQueue<string> _requests = new();
+    private readonly ITimer? _bookmarks;
     private int _inFlight;
+    private int _waitingForVersion;
 
-    private FakeKubeApiServer(WebApplication app)
+    private FakeKubeApiServer(WebApplication app, FakeKubeOptions options)
     {
         _app = app;
+        Time = options.Time;
+        Store = new ObjectStore(Time);
+        if (options.BookmarkInterval is { } interval)
+        {
+            _bookmarks = Time.CreateTimer(_ => Store.Bookmark(), null, interval, interval);
+        }
     }
 
-    public ObjectStore Store { get; } = new();
+    public ObjectStore Store { get; }
 
     public FaultPlan Faults { get; } = new();
+
+    /// <summary>Tokens and their grants; the admin token may do everything.</summary>
+    public FakeAuth Auth { get; } = new();
+
+    /// <summary>The server's clock.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>How long a request for a resource version the server has not reached waits for it before the 504. Default 3 s, as a real server.</summary>
+    public TimeSpan TooLargeResourceVersionWait { get; set; } = TimeSpan.FromSeconds(3);
 
     public Uri Address { get; private set; } = null!;
 
     /// <summary>Every request's method, path and query, in order of arrival.</summary>
     public IReadOnlyCollection<string> Requests => _requests;
 
-    /// <summary>Pulsed when a request is answered or a watch event is sent.</summary>
+    /// <summary>Pulsed when a request is answered, a watch opens or a watch event is sent.</summary>
     public ChangeSignal Changed { get; } = new();
+
+    /// <summary>Requests waiting now for a resource version the server has not reached (they end in 504 after <see cref="TooLargeResourceVersionWait"/>).</summary>
+    public int WaitingForVersion => Volatile.Read(ref _waitingForVersion);
 
     /// <summary>Requests being answered now, long-lived watches excepted.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>A client configuration pointing at this server.</summary>
-    public KubernetesClientConfiguration ClientConfiguration => new() { Host = Address.ToString().TrimEnd('/') };
+    /// <summary>A client configuration pointing at this server, with the admin token.</summary>
+    public KubernetesClientConfiguration ClientConfiguration => ClientConfigurationFor(FakeAuth.AdminToken);
 
-    public static async Task<FakeKubeApiServer> StartAsync()
+    /// <summary>A client configuration pointing at this server with another token (see <see cref="FakeAuth.AddToken"/>).</summary>
+    public KubernetesClientConfiguration ClientConfigurationFor(string token) => new()
     {
+        Host = Address.ToString().TrimEnd('/'),
+        AccessToken = token,
+        SslCaCerts = Address.Scheme == "https" ? [ServerCertificate.Authority] : null,
+    };
+
+    public static Task<FakeKubeApiServer> StartAsync() => StartAsync(new FakeKubeOptions());
+
+    public static Task<FakeKubeApiServer> StartAsync(TimeProvider time) => StartAsync(new FakeKubeOptions { Time = time });
+
+    public static async Task<FakeKubeApiServer> StartAsync(FakeKubeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1; // Watches and exec upgrades as most clients speak them.
+            if (options.UseTls)
+            {
+                listen.UseHttps(ServerCertificate.Serving);
+            }
+        }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new FakeKubeApiServer(app);
+        var server = new FakeKubeApiServer(app, options);
         app.UseWebSockets();
         app.Run(server.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
@@ -72,6 +127,12 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _bookmarks?.Dispose();
+        foreach (var termination in _terminations.Values)
+        {
+            termination.Timer.Dispose();
+        }
+
         Store.CloseAllWatches();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
@@ -82,36 +143,53 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         var request = context.Request;
         _requests.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
         var path = request.Path.Value?.TrimEnd('/') ?? "";
-        switch (path)
+        if (path == "/version")
         {
-            case "/api":
-                await WriteJsonAsync(context, 200, Discovery.CoreVersions(Address.Authority)).ConfigureAwait(false);
-                return;
-            case "/apis":
-                await WriteJsonAsync(context, 200, Discovery.Groups).ConfigureAwait(false);
-                return;
-            case "/api/v1":
-                await WriteJsonAsync(context, 200, Discovery.CoreResources).ConfigureAwait(false);
-                return;
-            case "/apis/batch/v1":
-                await WriteJsonAsync(context, 200, Discovery.BatchResources).ConfigureAwait(false);
-                return;
-            case "/version":
-                await WriteJsonAsync(context, 200, Discovery.Version).ConfigureAwait(false);
-                return;
+            await WriteJsonAsync(context, 200, Discovery.Version).ConfigureAwait(false);
+            return;
+        }
+
+        var identity = Auth.Authenticate(request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : null);
+        if (identity is null)
+        {
+            await WriteJsonAsync(context, 401, KubeStatus.Unauthorized()).ConfigureAwait(false);
+            return;
+        }
+
+        // Discovery is open to every authenticated user (system:discovery).
+        var discovery = path switch
+        {
+            "/api" => Discovery.CoreVersions(Address.Authority),
+            "/apis" => Discovery.Groups,
+            _ when path.StartsWith("/api/", StringComparison.Ordinal) && path.Count(c => c == '/') == 2 => Discovery.Resources(path["/api/".Length..]),
+            _ when path.StartsWith("/apis/", StringComparison.Ordinal) && path.Count(c => c == '/') == 3 => Discovery.Resources(path["/apis/".Length..]),
+            _ => null,
+        };
+        if (discovery is not null)
+        {
+            await WriteJsonAsync(context, 200, discovery).ConfigureAwait(false);
+            return;
+        }
+
+        if (path.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["api", "v1", "namespaces", .. var named] && named.Length <= 1)
+        {
+            await NamespacesAsync(context, identity, named.Length == 1 ? named[0] : null).ConfigureAwait(false);
+            return;
         }
 
         if (!ResourcePath.TryParse(path, out var target))
         {
-            await WriteJsonAsync(context, 404, KubeStatus.Failure(404, "NotFound", $"the server could not find the requested resource ({path})")).ConfigureAwait(false);
+            await WriteJsonAsync(context, 404, """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404}""").ConfigureAwait(false);
             return;
         }
 
-        var kind = target.Subresource == "exec" ? RequestKind.Exec
-            : request.Method == "DELETE" ? RequestKind.Delete
-            : target.Name is not null ? RequestKind.Get
-            : IsTrue(request.Query["watch"]) ? RequestKind.Watch
-            : RequestKind.List;
+        var kind = KindOf(request.Method, target, IsTrue(request.Query["watch"]));
+        if (kind is null)
+        {
+            await WriteJsonAsync(context, 405, KubeStatus.Failure(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource")).ConfigureAwait(false);
+            return;
+        }
+
         var counted = kind != RequestKind.Watch;
         if (counted)
         {
@@ -120,12 +198,19 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
 
         try
         {
-            if (Faults.Take(kind) is { } fault && await InjectAsync(context, kind, fault).ConfigureAwait(false))
+            if (Faults.Take(kind.Value) is { } fault && await InjectAsync(context, kind.Value, fault).ConfigureAwait(false))
             {
                 return;
             }
 
-            await AnswerAsync(context, kind, target).ConfigureAwait(false);
+            var verb = Verb(kind.Value);
+            if (!identity.Allows(verb, target.AuthorizationResource, target.Namespace))
+            {
+                await WriteJsonAsync(context, 403, KubeStatus.Forbidden(target.Api, target.Name, identity.User, verb, target.AuthorizationResource, target.Namespace)).ConfigureAwait(false);
+                return;
+            }
+
+            await AnswerAsync(context, kind.Value, target).ConfigureAwait(false);
         }
         finally
         {
@@ -136,6 +221,83 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Namespaces, read-only: those that hold objects, and the ones every cluster has. kubectl reads one after a 404 to
+    /// tell a missing object from a missing namespace.
+    /// </summary>
+    private async Task NamespacesAsync(HttpContext context, FakeIdentity identity, string? name)
+    {
+        var verb = name is null ? "list" : "get";
+        if (context.Request.Method != "GET")
+        {
+            await WriteJsonAsync(context, 405, KubeStatus.Failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")).ConfigureAwait(false);
+            return;
+        }
+
+        if (!identity.Allows(verb, "namespaces", null))
+        {
+            var subject = name is null ? "namespaces" : $"namespaces \"{name}\"";
+            var message = $"{subject} is forbidden: User \"{identity.User}\" cannot {verb} resource \"namespaces\" in API group \"\" at the cluster scope";
+            await WriteJsonAsync(context, 403, KubeStatus.Failure(403, "Forbidden", message)).ConfigureAwait(false);
+            return;
+        }
+
+        var existing = Store.Namespaces().Union(["default", "kube-system", "kube-public"]).Order(StringComparer.Ordinal).ToList();
+        if (name is null)
+        {
+            var items = string.Join(',', existing.Select(NamespaceJson));
+            await WriteJsonAsync(context, 200, $$"""{"kind":"NamespaceList","apiVersion":"v1","metadata":{"resourceVersion":"{{Store.CurrentVersion}}"},"items":[{{items}}]}""").ConfigureAwait(false);
+        }
+        else if (existing.Contains(name))
+        {
+            await WriteJsonAsync(context, 200, NamespaceJson(name)).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteJsonAsync(context, 404, KubeStatus.Failure(404, "NotFound", $"namespaces \"{name}\" not found")).ConfigureAwait(false);
+        }
+    }
+
+    private static string NamespaceJson(string ns) => Json.Write(new JsonObject
+    {
+        ["kind"] = "Namespace",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = ns,
+            ["labels"] = new JsonObject { ["kubernetes.io/metadata.name"] = ns },
+            ["resourceVersion"] = "1",
+            ["creationTimestamp"] = "2025-01-01T00:00:00Z",
+        },
+        ["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") },
+        ["status"] = new JsonObject { ["phase"] = "Active" },
+    });
+
+    private static RequestKind? KindOf(string method, ResourcePath target, bool watch) => (method, target) switch
+    {
+        (_, { Subresource: "exec" }) => RequestKind.Exec,
+        ("GET", { Name: not null }) => RequestKind.Get,
+        ("GET", _) => watch ? RequestKind.Watch : RequestKind.List,
+        ("POST", { Name: null, Namespace: not null }) => RequestKind.Create,
+        ("PUT", { Name: not null }) => RequestKind.Update,
+        ("PATCH", { Name: not null }) => RequestKind.Patch,
+        ("DELETE", { Name: not null }) => RequestKind.Delete,
+        _ => null,
+    };
+
+    /// <summary>The verb RBAC checks. Exec is <c>create</c> on <c>pods/exec</c>, whether it arrives as GET (WebSocket) or POST.</summary>
+    private static string Verb(RequestKind kind) => kind switch
+    {
+        RequestKind.Get => "get",
+        RequestKind.List => "list",
+        RequestKind.Watch => "watch",
+        RequestKind.Create or RequestKind.Exec => "create",
+        RequestKind.Update => "update",
+        RequestKind.Patch => "patch",
+        RequestKind.Delete => "delete",
+        _ => "get",
+    };
 
     private async Task AnswerAsync(HttpContext context, RequestKind kind, ResourcePath target)
     {
@@ -152,6 +314,15 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
                 break;
             case RequestKind.Watch:
                 await WatchAsync(context, target, stalled: false).ConfigureAwait(false);
+                break;
+            case RequestKind.Create:
+                await CreateAsync(context, target).ConfigureAwait(false);
+                break;
+            case RequestKind.Update:
+                await UpdateAsync(context, target).ConfigureAwait(false);
+                break;
+            case RequestKind.Patch:
+                await PatchAsync(context, target).ConfigureAwait(false);
                 break;
             default:
                 await ListAsync(context, target).ConfigureAwait(false);
@@ -211,233 +382,26 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
                 return true;
             case FaultKind.Gone when kind == RequestKind.Watch:
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(GoneEvent() + "\n", context.RequestAborted).ConfigureAwait(false);
+                await context.Response.WriteAsync(KubeStatus.ErrorEvent(KubeStatus.Expired("too old resource version")) + "\n", context.RequestAborted).ConfigureAwait(false);
                 return true;
             case FaultKind.Gone:
-                await WriteJsonAsync(context, 410, KubeStatus.Failure(410, "Expired", "The provided continue parameter is too old to display a consistent list result.")).ConfigureAwait(false);
+                await WriteJsonAsync(context, 410, KubeStatus.Expired("The provided continue parameter is too old to display a consistent list result.")).ConfigureAwait(false);
                 return true;
             case FaultKind.Stall when kind == RequestKind.Watch:
-                return false.Equals(await WatchStalledAsync(context).ConfigureAwait(false));
+                if (ResourcePath.TryParse(context.Request.Path.Value!.TrimEnd('/'), out var target))
+                {
+                    await WatchAsync(context, target, stalled: true).ConfigureAwait(false);
+                    return true;
+                }
+
+                return false;
             default:
                 return false;
         }
     }
 
-    private async Task<bool> WatchStalledAsync(HttpContext context)
-    {
-        if (!ResourcePath.TryParse(context.Request.Path.Value!.TrimEnd('/'), out var target))
-        {
-            return false;
-        }
-
-        await WatchAsync(context, target, stalled: true).ConfigureAwait(false);
-        return false;
-    }
-
-    private async Task ListAsync(HttpContext context, ResourcePath target)
-    {
-        var query = context.Request.Query;
-        var selector = LabelSelector.Parse(query["labelSelector"]);
-        var (items, version) = Store.List(target.Resource, target.Namespace, selector);
-        var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) && l > 0 ? l : int.MaxValue;
-        var after = "";
-        if (query["continue"].ToString() is { Length: > 0 } token)
-        {
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|', 2);
-            version = long.Parse(decoded[0], CultureInfo.InvariantCulture);
-            after = decoded[1];
-        }
-
-        var page = items.Where(i => string.CompareOrdinal(i.Namespace + "/" + i.Name, after) > 0).Take(limit).ToList();
-        var remaining = items.Count(i => string.CompareOrdinal(i.Namespace + "/" + i.Name, after) > 0) - page.Count;
-        var metadata = new StringBuilder().Append(CultureInfo.InvariantCulture, $"\"resourceVersion\":\"{version}\"");
-        if (remaining > 0)
-        {
-            var last = page[^1];
-            var next = Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{version}|{last.Namespace}/{last.Name}")));
-            metadata.Append(CultureInfo.InvariantCulture, $",\"continue\":\"{next}\",\"remainingItemCount\":{remaining}");
-        }
-
-        var (apiVersion, listKind) = target.Resource == "jobs" ? ("batch/v1", "JobList") : ("v1", "PodList");
-        var body = $$"""{"kind":"{{listKind}}","apiVersion":"{{apiVersion}}","metadata":{{{metadata}}},"items":[{{string.Join(',', page.Select(i => i.Json))}}]}""";
-        await WriteJsonAsync(context, 200, body).ConfigureAwait(false);
-    }
-
-    private async Task WatchAsync(HttpContext context, ResourcePath target, bool stalled)
-    {
-        var query = context.Request.Query;
-        long? from = long.TryParse(query["resourceVersion"], CultureInfo.InvariantCulture, out var v) ? v : null;
-        var watcher = Store.Watch(target.Resource, target.Namespace, LabelSelector.Parse(query["labelSelector"]), from, IsTrue(query["allowWatchBookmarks"]));
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
-        if (watcher is null)
-        {
-            await context.Response.WriteAsync(GoneEvent() + "\n", context.RequestAborted).ConfigureAwait(false);
-            return;
-        }
-
-        watcher.Stalled = stalled;
-        var timeout = int.TryParse(query["timeoutSeconds"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(30);
-        using var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        ends.CancelAfter(timeout);
-        try
-        {
-            await context.Response.StartAsync(ends.Token).ConfigureAwait(false);
-            await context.Response.Body.FlushAsync(ends.Token).ConfigureAwait(false);
-            await foreach (var line in watcher.Lines.ReadAllAsync(ends.Token).ConfigureAwait(false))
-            {
-                await context.Response.WriteAsync(line + "\n", ends.Token).ConfigureAwait(false);
-                await context.Response.Body.FlushAsync(ends.Token).ConfigureAwait(false);
-                Changed.Pulse();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The server-side timeout, or the client went away: the stream just ends.
-        }
-        catch (IOException)
-        {
-        }
-        finally
-        {
-            watcher.Close();
-        }
-    }
-
-    private async Task GetAsync(HttpContext context, ResourcePath target)
-    {
-        if (Store.Get(target.Resource, target.Namespace!, target.Name!) is { } item)
-        {
-            await WriteJsonAsync(context, 200, item.Json).ConfigureAwait(false);
-            return;
-        }
-
-        await WriteJsonAsync(context, 404, NotFound(target)).ConfigureAwait(false);
-    }
-
-    private async Task DeleteAsync(HttpContext context, ResourcePath target)
-    {
-        JsonNode? options = null;
-        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            var text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-            options = text.Length > 0 ? JsonNode.Parse(text) : null;
-        }
-
-        var existing = Store.Get(target.Resource, target.Namespace!, target.Name!);
-        if (existing is null)
-        {
-            await WriteJsonAsync(context, 404, NotFound(target)).ConfigureAwait(false);
-            return;
-        }
-
-        var preconditions = options?["preconditions"];
-        if ((string?)preconditions?["uid"] is { } uid && uid != existing.Uid)
-        {
-            await WriteJsonAsync(context, 409, KubeStatus.Failure(409, "Conflict",
-                $"Precondition failed: UID in precondition: {uid}, UID in object meta: {existing.Uid}")).ConfigureAwait(false);
-            return;
-        }
-
-        if ((string?)preconditions?["resourceVersion"] is { } version && version != existing.ResourceVersion.ToString(CultureInfo.InvariantCulture))
-        {
-            await WriteJsonAsync(context, 409, KubeStatus.Failure(409, "Conflict",
-                $"Precondition failed: ResourceVersion in precondition: {version}, ResourceVersion in object meta: {existing.ResourceVersion}")).ConfigureAwait(false);
-            return;
-        }
-
-        // batch/v1 Jobs orphan their pods unless told otherwise (the API's legacy default).
-        var propagation = (string?)options?["propagationPolicy"] ?? context.Request.Query["propagationPolicy"].ToString();
-        var gone = Store.Delete(target.Resource, target.Namespace!, target.Name!)!;
-        if (target.Resource == "jobs" && propagation is "Background" or "Foreground")
-        {
-            foreach (var pod in Store.List("pods", target.Namespace, LabelSelector.Parse("job-name=" + target.Name)).Items)
-            {
-                Store.Delete("pods", pod.Namespace, pod.Name);
-            }
-        }
-
-        await WriteJsonAsync(context, 200, gone.Json).ConfigureAwait(false);
-    }
-
-    private async Task ExecAsync(HttpContext context, ResourcePath target)
-    {
-        var query = context.Request.Query;
-        var pod = Store.Get("pods", target.Namespace!, target.Name!);
-        if (pod is null)
-        {
-            await WriteJsonAsync(context, 404, NotFound(target)).ConfigureAwait(false);
-            return;
-        }
-
-        if (!context.WebSockets.IsWebSocketRequest)
-        {
-            await WriteJsonAsync(context, 400, KubeStatus.Failure(400, "BadRequest", "exec is served over WebSocket only (v5.channel.k8s.io, v4.channel.k8s.io)")).ConfigureAwait(false);
-            return;
-        }
-
-        var offered = context.WebSockets.WebSocketRequestedProtocols;
-        var protocol = new[] { "v5.channel.k8s.io", "v4.channel.k8s.io" }.FirstOrDefault(offered.Contains);
-        if (protocol is null)
-        {
-            await WriteJsonAsync(context, 400, KubeStatus.Failure(400, "BadRequest", "no supported subprotocol offered: " + string.Join(", ", offered))).ConfigureAwait(false);
-            return;
-        }
-
-        var containers = pod.Node["spec"]?["containers"]?.AsArray().Select(c => (string?)c?["name"]).ToList() ?? [];
-        var container = query["container"].ToString() is { Length: > 0 } named ? named : containers.FirstOrDefault() ?? "";
-        var command = query["command"].Select(c => c ?? "").ToArray();
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol).ConfigureAwait(false);
-        string status;
-        if (!containers.Contains(container))
-        {
-            status = KubeStatus.Failure(400, "BadRequest", $"container {container} is not valid for pod {target.Name}");
-        }
-        else if (command is ["cat", var file])
-        {
-            if (_files.TryGetValue((target.Namespace!, target.Name!, container, file), out var content))
-            {
-                await SendAsync(socket, 1, Encoding.UTF8.GetBytes(content), context.RequestAborted).ConfigureAwait(false);
-                status = KubeStatus.Success();
-            }
-            else
-            {
-                await SendAsync(socket, 2, Encoding.UTF8.GetBytes($"cat: {file}: No such file or directory\n"), context.RequestAborted).ConfigureAwait(false);
-                status = KubeStatus.NonZeroExit(1);
-            }
-        }
-        else
-        {
-            await SendAsync(socket, 2, Encoding.UTF8.GetBytes($"{command.FirstOrDefault()}: command not found\n"), context.RequestAborted).ConfigureAwait(false);
-            status = KubeStatus.NonZeroExit(127);
-        }
-
-        await SendAsync(socket, 3, Encoding.UTF8.GetBytes(status), context.RequestAborted).ConfigureAwait(false);
-        try
-        {
-            // Like the kubelet: send the close frame and go; waiting for the client's answer can wait forever.
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (WebSocketException)
-        {
-        }
-    }
-
-    private static Task SendAsync(WebSocket socket, byte channel, byte[] payload, CancellationToken cancellationToken)
-    {
-        var frame = new byte[payload.Length + 1];
-        frame[0] = channel;
-        payload.CopyTo(frame, 1);
-        return socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
-    }
-
-    private static string GoneEvent() =>
-        $$"""{"type":"ERROR","object":{{KubeStatus.Failure(410, "Expired", "too old resource version")}}}""";
-
-    private static string NotFound(ResourcePath target) =>
-        KubeStatus.Failure(404, "NotFound", $"{target.Resource} \"{target.Name}\" not found");
+    private static string? Query(HttpContext context, string name) =>
+        context.Request.Query.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
 
     private static bool IsTrue(Microsoft.Extensions.Primitives.StringValues value) =>
         value.ToString() is "true" or "1" or "True";
@@ -448,4 +412,13 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
+
+    private static async Task<JsonNode?> ReadBodyAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        return text.Trim().Length > 0 ? JsonNode.Parse(text) : null;
+    }
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -9,6 +9,9 @@ public enum RequestKind
     Get,
     Delete,
     Exec,
+    Create,
+    Update,
+    Patch,
 }
 
 /// <summary>How a request fails.</summary>

@@ -20,6 +20,7 @@ public sealed class HyperFlowClusterDriver
     private readonly List<ProbeOutageFault> _outages;
     private bool _signalled;
     private bool _inOutage;
+    private DateTimeOffset? _lastBookmark;
 
     public HyperFlowClusterDriver(FakeKubeApiServer server, SimulatedCluster cluster, HyperFlowObjects objects)
     {
@@ -35,6 +36,12 @@ public sealed class HyperFlowClusterDriver
     public string Namespace => _objects.Namespace;
 
     public string EnginePodName { get; }
+
+    /// <summary>
+    /// How often, in the run's (simulated) time, <see cref="Sync"/> has the server send bookmarks; null: never (when the
+    /// server sends them itself on the same clock, see <see cref="FakeKubeOptions.BookmarkInterval"/>). Default 1 min, as a real server.
+    /// </summary>
+    public TimeSpan? BookmarkInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Whether the engine has written its signal.</summary>
     public bool Signalled => _signalled;
@@ -60,9 +67,10 @@ public sealed class HyperFlowClusterDriver
             _signalled = true;
         }
 
-        if (!_inOutage)
+        if (!_inOutage && BookmarkInterval is { } interval && (_lastBookmark is not { } last || now - last >= interval))
         {
             _server.Store.Bookmark();
+            _lastBookmark = now;
         }
     }
 
@@ -93,6 +101,14 @@ public sealed class HyperFlowClusterDriver
 
         if (state.Deleted)
         {
+            return;
+        }
+
+        if (state.Created && _server.Store.Get("jobs", Namespace, state.Job.Metadata.Name) is var job
+            && (job is null || job.IsTerminating || job.Uid != state.Job.Metadata.Uid))
+        {
+            // Deleted (or being deleted) through the API: the Job controller makes no more pods, and nothing comes back.
+            state.Deleted = true;
             return;
         }
 
@@ -137,15 +153,23 @@ public sealed class HyperFlowClusterDriver
         {
             var previous = state.Pods[i];
             var updated = PodAt(previous, attempts[i], now, node);
-            if (!ReferenceEquals(previous, updated) || i == current)
+            if ((!ReferenceEquals(previous, updated) || i == current) && !state.PodsGone.Contains(updated.Metadata.Name))
             {
+                if (state.PodsMade.Contains(updated.Metadata.Name) && _server.Store.Get("pods", Namespace, updated.Metadata.Name) is null)
+                {
+                    state.PodsGone.Add(updated.Metadata.Name); // Deleted through the API: a pod never comes back.
+                    continue;
+                }
+
                 state.Pods[i] = updated;
                 _server.Store.Upsert("pods", HyperFlowObjects.ToNode(updated));
+                state.PodsMade.Add(updated.Metadata.Name);
             }
         }
 
         state.Job = JobAt(state.Job, attempts, current, now);
         _server.Store.Upsert("jobs", HyperFlowObjects.ToNode(state.Job));
+        state.Created = true;
     }
 
     private static V1Pod PodAt(V1Pod pod, SimulatedAttempt attempt, DateTimeOffset now, string node)
@@ -260,5 +284,12 @@ public sealed class HyperFlowClusterDriver
         public (int, bool, bool, bool)? LastKey { get; set; }
 
         public bool Deleted { get; set; }
+
+        /// <summary>Whether the Job has been written to the server.</summary>
+        public bool Created { get; set; }
+
+        public HashSet<string> PodsMade { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> PodsGone { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -1,23 +1,41 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 
 namespace ExecutionSentinel.FakeKube;
 
 /// <summary>
 /// The API server's storage: objects as real Kubernetes JSON, one resource version counter for all of them (as etcd's
-/// revision), a bounded history of changes for watches to resume from, and the open watches.
+/// revision), a history of changes (each with the object before and after) from which watches resume and past states
+/// are rebuilt (paginated lists, exact-version lists), and the open watches. The history is bounded by a count and by
+/// age, as etcd's compaction and the watch cache bound theirs; what falls out of it answers 410 Expired.
 /// </summary>
 public sealed class ObjectStore
 {
     private readonly object _lock = new();
+    private readonly TimeProvider _time;
     private readonly Dictionary<(string Resource, string Namespace, string Name), StoredObject> _objects = [];
     private readonly LinkedList<StoredEvent> _history = new();
     private readonly List<Watcher> _watchers = [];
+    private readonly ChangeSignal _advanced = new();
     private long _version = 1000;
-    private long _compactedThrough = 1000;
+    private long _oldest = 1000;
 
-    /// <summary>How many changes are kept for watches to resume from; older versions get 410 Gone.</summary>
+    public ObjectStore()
+        : this(TimeProvider.System)
+    {
+    }
+
+    public ObjectStore(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
+    }
+
+    /// <summary>How many changes are kept for watches to resume from (and past lists to be rebuilt from). Default 10,000.</summary>
     public int HistoryWindow { get; set; } = 10_000;
+
+    /// <summary>How long a change is kept, on the store's clock; <see langword="null"/> keeps changes by count only. Default 5 min (etcd's compaction interval).</summary>
+    public TimeSpan? HistoryRetention { get; set; } = TimeSpan.FromMinutes(5);
 
     public long CurrentVersion
     {
@@ -26,6 +44,19 @@ public sealed class ObjectStore
             lock (_lock)
             {
                 return _version;
+            }
+        }
+    }
+
+    /// <summary>The oldest version a watch may start from (or a list be read at): every change after it is still kept.</summary>
+    public long OldestResumableVersion
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Trim();
+                return _oldest;
             }
         }
     }
@@ -53,32 +84,81 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>Creates or replaces an object, giving it the next resource version (and a uid when new).</summary>
+    /// <summary>The open watches now: what each follows and how far it has been given events.</summary>
+    public IReadOnlyList<WatchState> Watches
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _watchers.Select(w => w.State)];
+            }
+        }
+    }
+
+    /// <summary>Pulsed whenever the resource version moves on.</summary>
+    internal ChangeSignal Advanced => _advanced;
+
+    /// <summary>
+    /// Creates or replaces an object (as the cluster's own components do: no checks), giving it the next resource version,
+    /// a uid and a creation time when new. A deletion under way (<c>deletionTimestamp</c>) is kept, as the server keeps it.
+    /// </summary>
     public StoredObject Upsert(string resource, JsonObject json)
     {
         ArgumentNullException.ThrowIfNull(json);
         lock (_lock)
         {
             var metadata = json["metadata"]!.AsObject();
-            var ns = (string)metadata["namespace"]!;
-            var name = (string)metadata["name"]!;
-            var key = (resource, ns, name);
-            var exists = _objects.TryGetValue(key, out var previous);
-            metadata["uid"] = previous?.Uid ?? (string?)metadata["uid"] ?? Guid.NewGuid().ToString();
-            if (previous is not null && metadata["creationTimestamp"] is null)
-            {
-                metadata["creationTimestamp"] = previous.Node["metadata"]!["creationTimestamp"]!.DeepClone();
-            }
-
-            metadata["resourceVersion"] = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var stored = new StoredObject(resource, ns, name, (string)metadata["uid"]!, _version, json);
-            _objects[key] = stored;
-            Publish(new StoredEvent(exists ? "MODIFIED" : "ADDED", stored));
-            return stored;
+            var key = (resource, (string)metadata["namespace"]!, (string)metadata["name"]!);
+            _objects.TryGetValue(key, out var previous);
+            return Write(resource, json, previous);
         }
     }
 
-    /// <summary>Deletes an object; the DELETED event carries its last state at a new resource version.</summary>
+    /// <summary>Changes an object in place (a copy of it is passed to <paramref name="change"/>); null when it does not exist.</summary>
+    public StoredObject? Update(string resource, string ns, string name, Action<JsonObject> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_lock)
+        {
+            if (!_objects.TryGetValue((resource, ns, name), out var previous))
+            {
+                return null;
+            }
+
+            var json = previous.Node.DeepClone().AsObject();
+            change(json);
+            return Write(resource, json, previous);
+        }
+    }
+
+    /// <summary>Creates an object unless one of that name exists (then null).</summary>
+    internal StoredObject? TryCreate(string resource, JsonObject json)
+    {
+        lock (_lock)
+        {
+            var metadata = json["metadata"]!.AsObject();
+            return _objects.ContainsKey((resource, (string)metadata["namespace"]!, (string)metadata["name"]!)) ? null : Write(resource, json, previous: null);
+        }
+    }
+
+    /// <summary>Replaces an existing object, if it is still at <paramref name="expectedVersion"/> when one is given.</summary>
+    /// <returns>The stored object (null when it does not exist or was at another version), and the object found.</returns>
+    internal (StoredObject? Stored, StoredObject? Found) TryReplace(string resource, JsonObject json, long? expectedVersion)
+    {
+        lock (_lock)
+        {
+            var metadata = json["metadata"]!.AsObject();
+            if (!_objects.TryGetValue((resource, (string)metadata["namespace"]!, (string)metadata["name"]!), out var previous))
+            {
+                return (null, null);
+            }
+
+            return expectedVersion is { } expected && expected != previous.ResourceVersion ? (null, previous) : (Write(resource, json, previous), previous);
+        }
+    }
+
+    /// <summary>Removes an object at once; the DELETED event carries its last state at a new resource version.</summary>
     public StoredObject? Delete(string resource, string ns, string name)
     {
         lock (_lock)
@@ -89,9 +169,9 @@ public sealed class ObjectStore
             }
 
             var json = existing.Node.DeepClone().AsObject();
-            json["metadata"]!["resourceVersion"] = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var gone = existing with { ResourceVersion = _version, Node = json };
-            Publish(new StoredEvent("DELETED", gone));
+            json["metadata"]!["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
+            var gone = new StoredObject(resource, json);
+            Publish(new StoredEvent("DELETED", gone, existing, _time.GetUtcNow()));
             return gone;
         }
     }
@@ -104,43 +184,95 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>The objects of a kind in a namespace (all namespaces when <paramref name="ns"/> is null), ordered by name.</summary>
-    public (IReadOnlyList<StoredObject> Items, long Version) List(string resource, string? ns, LabelSelector selector)
+    /// <summary>The namespaces that hold objects now.</summary>
+    public IReadOnlyList<string> Namespaces()
     {
         lock (_lock)
         {
-            var items = _objects.Values
-                .Where(o => o.Resource == resource && (ns is null || o.Namespace == ns) && selector.Matches(o.Labels))
-                .OrderBy(o => o.Namespace, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal)
-                .ToList();
-            return (items, _version);
+            return [.. _objects.Keys.Select(k => k.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The objects of a kind in a namespace (all namespaces when <paramref name="ns"/> is null), ordered by namespace and name.</summary>
+    public (IReadOnlyList<StoredObject> Items, long Version) List(string resource, string? ns, LabelSelector selector) =>
+        List(resource, ns, selector, FieldSelector.Everything);
+
+    public (IReadOnlyList<StoredObject> Items, long Version) List(string resource, string? ns, LabelSelector selector, FieldSelector fields)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        ArgumentNullException.ThrowIfNull(fields);
+        lock (_lock)
+        {
+            return (Select(_objects.Values, resource, ns, selector, fields), _version);
+        }
+    }
+
+    /// <summary>The objects as they were at <paramref name="version"/>, rebuilt from the history; null when that is no longer kept.</summary>
+    public IReadOnlyList<StoredObject>? ListAt(long version, string resource, string? ns, LabelSelector selector, FieldSelector fields)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        ArgumentNullException.ThrowIfNull(fields);
+        lock (_lock)
+        {
+            Trim();
+            if (version < _oldest || version > _version)
+            {
+                return null;
+            }
+
+            var state = _objects.Where(p => p.Key.Resource == resource && (ns is null || p.Key.Namespace == ns)).ToDictionary(p => p.Key, p => p.Value);
+            for (var node = _history.Last; node is not null && node.Value.Version > version; node = node.Previous)
+            {
+                var change = node.Value;
+                if (change.Object.Resource != resource || (ns is not null && change.Object.Namespace != ns))
+                {
+                    continue;
+                }
+
+                var key = (change.Object.Resource, change.Object.Namespace, change.Object.Name);
+                if (change.Type == "ADDED")
+                {
+                    state.Remove(key);
+                }
+                else
+                {
+                    state[key] = change.Previous!;
+                }
+            }
+
+            return Select(state.Values, resource, ns, selector, fields);
         }
     }
 
     /// <summary>Opens a watch. From version 0 (or none) it starts with an ADDED event per existing object.</summary>
     /// <returns>The watcher, or <see langword="null"/> when <paramref name="fromVersion"/> is older than the history kept (410).</returns>
-    public Watcher? Watch(string resource, string? ns, LabelSelector selector, long? fromVersion, bool bookmarks)
+    public Watcher? Watch(string resource, string? ns, LabelSelector selector, long? fromVersion, bool bookmarks) =>
+        Watch(resource, ns, selector, FieldSelector.Everything, fromVersion, bookmarks);
+
+    /// <returns>The watcher, or <see langword="null"/> when <paramref name="fromVersion"/> is older than the history kept (410).</returns>
+    public Watcher? Watch(string resource, string? ns, LabelSelector selector, FieldSelector fields, long? fromVersion, bool bookmarks)
     {
         lock (_lock)
         {
-            var watcher = new Watcher(this, resource, ns, selector, bookmarks);
+            var watcher = new Watcher(this, resource, ns, selector, fields, bookmarks, fromVersion is null or 0 ? _version : fromVersion.Value);
             if (fromVersion is null or 0)
             {
-                foreach (var item in _objects.Values.Where(watcher.Wants).OrderBy(o => o.ResourceVersion))
+                foreach (var item in Select(_objects.Values, resource, ns, selector, fields))
                 {
-                    watcher.Enqueue(new StoredEvent("ADDED", item));
+                    watcher.EnqueueObject("ADDED", item);
                 }
             }
             else
             {
-                if (fromVersion < _compactedThrough)
+                Trim();
+                if (fromVersion < _oldest)
                 {
                     return null;
                 }
 
-                foreach (var change in _history.Where(e => e.Object.ResourceVersion > fromVersion && watcher.Wants(e.Object)))
+                foreach (var change in _history.Where(e => e.Version > fromVersion))
                 {
-                    watcher.Enqueue(change);
+                    watcher.Offer(change);
                 }
             }
 
@@ -149,13 +281,13 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>Forgets all history: every version seen so far is now too old to watch from (the next such watch gets 410).</summary>
+    /// <summary>Forgets all history: a watch may still start from the current version, but every older version now answers 410.</summary>
     public void Compact()
     {
         lock (_lock)
         {
             _history.Clear();
-            _compactedThrough = _version + 1;
+            _oldest = _version;
         }
     }
 
@@ -203,89 +335,159 @@ public sealed class ObjectStore
         }
     }
 
-    private void Publish(StoredEvent change)
+    /// <summary>Waits (on the store's clock) until the store reaches <paramref name="version"/>; false when it did not within <paramref name="wait"/>.</summary>
+    /// <param name="waiting">Told once the wait has begun (its clock is running).</param>
+    internal async Task<bool> WaitForVersionAsync(long version, TimeSpan wait, Action? waiting, CancellationToken cancellationToken)
     {
-        _history.AddLast(change);
-        while (_history.Count > HistoryWindow)
+        using var timeout = new CancellationTokenSource(wait, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        waiting?.Invoke();
+        while (true)
         {
-            _compactedThrough = _history.First!.Value.Object.ResourceVersion;
-            _history.RemoveFirst();
-        }
-
-        foreach (var watcher in _watchers)
-        {
-            if (watcher.Wants(change.Object))
+            var next = _advanced.Next;
+            if (CurrentVersion >= version)
             {
-                watcher.Enqueue(change);
+                return true;
+            }
+
+            try
+            {
+                await next.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return CurrentVersion >= version;
             }
         }
     }
-}
 
-/// <summary>One stored object.</summary>
-public sealed record StoredObject(string Resource, string Namespace, string Name, string Uid, long ResourceVersion, JsonObject Node)
-{
-    public IReadOnlyDictionary<string, string> Labels { get; } =
-        Node["metadata"]?["labels"]?.AsObject().ToDictionary(p => p.Key, p => (string?)p.Value ?? "", StringComparer.Ordinal)
-        ?? new Dictionary<string, string>();
-
-    public string Json => Node.ToJsonString();
-}
-
-/// <summary>One change.</summary>
-public sealed record StoredEvent(string Type, StoredObject Object)
-{
-    public string ToLine() => $$"""{"type":"{{Type}}","object":{{Object.Json}}}""";
-}
-
-/// <summary>One open watch: the lines to send, in order.</summary>
-public sealed class Watcher
-{
-    private readonly ObjectStore _store;
-    private readonly string _resource;
-    private readonly string? _namespace;
-    private readonly LabelSelector _selector;
-    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-
-    internal Watcher(ObjectStore store, string resource, string? ns, LabelSelector selector, bool bookmarks)
+    private StoredObject Write(string resource, JsonObject json, StoredObject? previous)
     {
-        _store = store;
-        _resource = resource;
-        _namespace = ns;
-        _selector = selector;
-        Bookmarks = bookmarks;
-    }
-
-    public bool Bookmarks { get; }
-
-    /// <summary>A stalled watch stays open and sends nothing.</summary>
-    public bool Stalled { get; set; }
-
-    public ChannelReader<string> Lines => _lines.Reader;
-
-    public void Close()
-    {
-        _lines.Writer.TryComplete();
-        _store.Remove(this);
-    }
-
-    internal bool Wants(StoredObject item) =>
-        item.Resource == _resource && (_namespace is null || item.Namespace == _namespace) && _selector.Matches(item.Labels);
-
-    internal void Enqueue(StoredEvent change)
-    {
-        if (!Stalled)
+        var metadata = json["metadata"]!.AsObject();
+        metadata["uid"] = previous?.Uid ?? (string?)metadata["uid"] ?? Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = previous?.Node["metadata"]?["creationTimestamp"]?.DeepClone()
+            ?? metadata["creationTimestamp"]?.DeepClone()
+            ?? KubeTime.Format(_time.GetUtcNow());
+        if (previous?.Node["metadata"]?["deletionTimestamp"] is { } deleting && metadata["deletionTimestamp"] is null)
         {
-            _lines.Writer.TryWrite(change.ToLine());
+            // Once set, a deletion cannot be undone by an update (only the server itself moves it, to shorten the grace).
+            metadata["deletionTimestamp"] = deleting.DeepClone();
+            metadata["deletionGracePeriodSeconds"] = previous.Node["metadata"]?["deletionGracePeriodSeconds"]?.DeepClone();
         }
+
+        KubeTime.Normalize(json);
+        metadata["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
+        var stored = new StoredObject(resource, json);
+        _objects[(resource, stored.Namespace, stored.Name)] = stored;
+        Publish(new StoredEvent(previous is null ? "ADDED" : "MODIFIED", stored, previous, _time.GetUtcNow()));
+        return stored;
     }
 
-    internal void EnqueueBookmark(long version)
+    private static List<StoredObject> Select(IEnumerable<StoredObject> items, string resource, string? ns, LabelSelector selector, FieldSelector fields) =>
+        items
+            .Where(o => o.Resource == resource && (ns is null || o.Namespace == ns) && selector.Matches(o.Labels) && fields.Matches(o))
+            .OrderBy(o => o.Key, StringComparer.Ordinal)
+            .ToList();
+
+    private void Publish(StoredEvent change)
     {
-        if (!Stalled)
+        _history.AddLast(change);
+        Trim();
+        foreach (var watcher in _watchers)
         {
-            var (apiVersion, kind) = _resource == "jobs" ? ("batch/v1", "Job") : ("v1", "Pod");
-            _lines.Writer.TryWrite($$$$"""{"type":"BOOKMARK","object":{"kind":"{{{{kind}}}}","apiVersion":"{{{{apiVersion}}}}","metadata":{"resourceVersion":"{{{{version}}}}"}}}""");
+            watcher.Offer(change);
+        }
+
+        _advanced.Pulse();
+    }
+
+    /// <summary>Drops the changes beyond the window (by count, then by age); the oldest resumable version moves up with them.</summary>
+    private void Trim()
+    {
+        var cutoff = HistoryRetention is { } retention ? _time.GetUtcNow() - retention : DateTimeOffset.MinValue;
+        while (_history.First is { } first && (_history.Count > HistoryWindow || first.Value.At < cutoff))
+        {
+            _oldest = first.Value.Version;
+            _history.RemoveFirst();
         }
     }
 }
+
+/// <summary>One stored object: its JSON (never changed once stored) and what is read from it often.</summary>
+public sealed class StoredObject
+{
+    private string? _json;
+
+    public StoredObject(string resource, JsonObject node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        Resource = resource;
+        Node = node;
+        var metadata = node["metadata"]!;
+        Namespace = (string?)metadata["namespace"] ?? "";
+        Name = (string?)metadata["name"] ?? "";
+        Uid = (string?)metadata["uid"] ?? "";
+        ResourceVersion = long.Parse((string?)metadata["resourceVersion"] ?? "0", CultureInfo.InvariantCulture);
+        Labels = metadata["labels"]?.AsObject().ToDictionary(p => p.Key, p => (string?)p.Value ?? "", StringComparer.Ordinal)
+            ?? new Dictionary<string, string>();
+    }
+
+    public string Resource { get; }
+
+    public string Namespace { get; }
+
+    public string Name { get; }
+
+    public string Uid { get; }
+
+    public long ResourceVersion { get; }
+
+    public JsonObject Node { get; }
+
+    public IReadOnlyDictionary<string, string> Labels { get; }
+
+    /// <summary>Where the object sorts in a list (as its storage key does): <c>namespace/name</c>.</summary>
+    public string Key => Namespace + "/" + Name;
+
+    /// <summary>Whether a graceful deletion is under way (<c>metadata.deletionTimestamp</c> is set).</summary>
+    public bool IsTerminating => Node["metadata"]?["deletionTimestamp"] is not null;
+
+    public string Json => _json ??= FakeKube.Json.Write(Node);
+}
+
+/// <summary>One change: its type, the object after it (for DELETED: the last state at the deletion's version) and before it.</summary>
+public sealed class StoredEvent(string type, StoredObject @object, StoredObject? previous, DateTimeOffset at)
+{
+    private string? _line;
+    private StoredObject? _previousAtVersion;
+
+    public string Type { get; } = type;
+
+    public StoredObject Object { get; } = @object;
+
+    public StoredObject? Previous { get; } = previous;
+
+    public DateTimeOffset At { get; } = at;
+
+    public long Version => Object.ResourceVersion;
+
+    public string ToLine() => _line ??= $$"""{"type":"{{Type}}","object":{{Object.Json}}}""";
+
+    /// <summary>The object before the change, stamped with the change's version: what a watch whose selector no longer matches is sent as DELETED.</summary>
+    internal StoredObject PreviousAtVersion()
+    {
+        if (_previousAtVersion is null)
+        {
+            var json = Previous!.Node.DeepClone().AsObject();
+            json["metadata"]!["resourceVersion"] = Version.ToString(CultureInfo.InvariantCulture);
+            _previousAtVersion = new StoredObject(Object.Resource, json);
+        }
+
+        return _previousAtVersion;
+    }
+}
+
+/// <summary>What an open watch follows, and how far it has been given events (<see cref="Wanted"/>) and sent them (<see cref="Sent"/>).</summary>
+/// <param name="Wanted">The resource version of the last event or bookmark queued for it: a client that has caught up has reached it.</param>
+/// <param name="Sent">The resource version of the last line written to the client.</param>
+public sealed record WatchState(string Resource, string? Namespace, string LabelSelector, bool Stalled, long Wanted, long Sent);

@@ -1,44 +1,57 @@
 namespace ExecutionSentinel.FakeKube;
 
-/// <summary>A parsed resource URL: <c>/api/v1/namespaces/NS/pods[/NAME[/exec]]</c>, <c>/apis/batch/v1/namespaces/NS/jobs[/NAME]</c>, or all namespaces.</summary>
-internal sealed record ResourcePath(string Resource, string? Namespace, string? Name, string? Subresource)
+/// <summary>
+/// A parsed resource URL: <c>/api/v1/[namespaces/NS/]PLURAL[/NAME[/SUBRESOURCE]]</c> or the same under
+/// <c>/apis/GROUP/VERSION</c>, for the kinds in <see cref="ApiResource.All"/>.
+/// </summary>
+internal sealed record ResourcePath(ApiResource Api, string? Namespace, string? Name, string? Subresource)
 {
+    public string Resource => Api.Plural;
+
+    /// <summary>The resource as RBAC names it: <c>pods</c>, or <c>pods/exec</c> for a subresource.</summary>
+    public string AuthorizationResource => Subresource is null ? Api.Plural : Api.Plural + "/" + Subresource;
+
     public static bool TryParse(string path, out ResourcePath target)
     {
         target = null!;
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        string group;
+        string version;
         string[] rest;
-        if (parts is ["api", "v1", .. var core])
+        switch (parts)
         {
-            rest = core;
+            case ["api", var v, .. var core]:
+                (group, version, rest) = ("", v, core);
+                break;
+            case ["apis", var g, var v, .. var named]:
+                (group, version, rest) = (g, v, named);
+                break;
+            default:
+                return false;
         }
-        else if (parts is ["apis", "batch", "v1", .. var batch])
+
+        string? ns = null;
+        if (rest is ["namespaces", var n, _, ..])
         {
-            rest = batch;
+            ns = n;
+            rest = rest[2..];
         }
-        else
+
+        if (rest.Length == 0 || ApiResource.Find(group, version, rest[0]) is not { } api)
         {
             return false;
         }
 
-        string? ns = null;
-        if (rest is ["namespaces", var n, .. var inNamespace])
-        {
-            ns = n;
-            rest = inNamespace;
-        }
-
-        var expected = parts[0] == "api" ? "pods" : "jobs";
         switch (rest)
         {
-            case [var resource] when resource == expected:
-                target = new ResourcePath(resource, ns, null, null);
+            case [_]:
+                target = new ResourcePath(api, ns, null, null);
                 return true;
-            case [var resource, var name] when resource == expected && ns is not null:
-                target = new ResourcePath(resource, ns, name, null);
+            case [_, var name] when ns is not null:
+                target = new ResourcePath(api, ns, name, null);
                 return true;
             case ["pods", var name, "exec"] when ns is not null:
-                target = new ResourcePath("pods", ns, name, "exec");
+                target = new ResourcePath(api, ns, name, "exec");
                 return true;
             default:
                 return false;

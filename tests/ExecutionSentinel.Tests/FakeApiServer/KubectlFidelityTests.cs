@@ -114,7 +114,7 @@ public sealed class KubectlFidelityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Delete_a_job_with_background_propagation_removes_its_pods()
+    public async Task Delete_a_job_with_background_propagation_deletes_its_pods_gracefully()
     {
         var job = _server.Store.List("jobs", _driver.Namespace, LabelSelector.Everything).Items[0];
 
@@ -122,6 +122,12 @@ public sealed class KubectlFidelityTests : IAsyncLifetime
 
         Assert.True(exit == 0, stderr);
         Assert.Null(_server.Store.Get("jobs", _driver.Namespace, job.Name));
-        Assert.Empty(_server.Store.List("pods", _driver.Namespace, LabelSelector.Parse("job-name=" + job.Name)).Items);
+
+        // Its running pods are terminating (their grace period), the others gone; when the kubelet confirms, all are gone.
+        Assert.All(_server.Store.List("pods", _driver.Namespace, LabelSelector.Parse("job-name=" + job.Name)).Items, p => Assert.True(p.IsTerminating, p.Name));
+        _server.ConfirmAllPodTerminations();
+        var (listExit, left, listError) = await _kubectl.RunAsync("get", "pods", "-n", _driver.Namespace, "-l", "job-name=" + job.Name, "-o", "name");
+        Assert.True(listExit == 0, listError);
+        Assert.Equal("", left.Trim());
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using ExecutionSentinel.FakeKube;
 using ExecutionSentinel.Kubernetes;
 using ExecutionSentinel.Probing;
@@ -27,7 +28,10 @@ internal sealed class KubeHarness : IAsyncDisposable
         Time = time;
         Cluster = cluster;
         _services = services;
-        Driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-" + Guid.NewGuid().ToString("N")[..8]));
+        Driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-" + Guid.NewGuid().ToString("N")[..8]))
+        {
+            BookmarkInterval = null, // The server sends them itself, once a minute of the same fake clock.
+        };
         Sentinel = services.GetRequiredService<ISentinel>();
         Probe = (KubernetesClusterProbe)services.GetRequiredService<IClusterProbe>();
         Probe.InformerProgressed = _informers.Pulse;
@@ -58,8 +62,8 @@ internal sealed class KubeHarness : IAsyncDisposable
         Action<KubernetesProbeOptions>? probe = null,
         Action<ISentinelBuilder>? builder = null)
     {
-        var server = await FakeKubeApiServer.StartAsync();
         var time = new FakeTimeProvider(SentinelHarness.Epoch);
+        var server = await FakeKubeApiServer.StartAsync(time); // One clock: grace periods, bookmarks and history age move with the run.
         var clusterOptions = new SimulatedClusterOptions { ParallelSlots = 8 };
         cluster?.Invoke(clusterOptions);
         var simulated = new SimulatedCluster(trace, time, clusterOptions);
@@ -79,6 +83,26 @@ internal sealed class KubeHarness : IAsyncDisposable
             });
         builder?.Invoke(sentinelBuilder);
         return new KubeHarness(server, time, simulated, services.BuildServiceProvider(validateScopes: true));
+    }
+
+    /// <summary>
+    /// What makes a real server answer the informers' next watch with 410 Gone: the history has been compacted past the
+    /// versions they last saw. Something they do not follow changes (a ConfigMap, as in any busy namespace), the history
+    /// is compacted through that change, and every watch ends (as at an API server restart), so each informer re-watches
+    /// from a version older than the oldest kept. (A compaction alone does not do it: a watch from the current version is
+    /// always accepted.)
+    /// </summary>
+    public void CompactPastTheWatches()
+    {
+        Server.Store.Upsert("configmaps", new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = new JsonObject { ["name"] = "unrelated", ["namespace"] = Driver.Namespace },
+            ["data"] = new JsonObject { ["at"] = Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) },
+        });
+        Server.Store.Compact();
+        Server.Store.CloseAllWatches();
     }
 
     public MonitoringContext Context(ExpectedDurationSource expected = ExpectedDurationSource.TypeMedian) => Driver.CreateContext(expected);
@@ -195,19 +219,31 @@ internal sealed class KubeHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether every informer has taken in all its open watch has been given: the server knows, per watch, the version of
+    /// the last event or bookmark it queued (changes the watch's selector does not want move the store's version, not
+    /// the watch's), so an informer that has reached it has nothing more coming.
+    /// </summary>
     private bool CaughtUp()
     {
-        var version = Server.Store.CurrentVersion;
+        if (Server.Faults.Outage is not null)
+        {
+            return true;
+        }
+
+        var watches = Server.Store.Watches;
         lock (Probe.Sessions)
         {
-            // A watch that is not connected (an outage, a stalled stream, a relist under way) has nothing to catch up on.
-            if (Server.Faults.Outage is not null || Server.Store.LiveWatchCount < 2 * Probe.Sessions.Count)
-            {
-                return true;
-            }
-
-            return Probe.Sessions.All(s => s.IsPolling || (AtLeast(s.Pods.Health.ResourceVersion, version) && AtLeast(s.Jobs.Health.ResourceVersion, version)));
+            return Probe.Sessions.All(s => s.IsPolling
+                || (Reached(s.Pods.Health.ResourceVersion, "pods", watches) && Reached(s.Jobs.Health.ResourceVersion, "jobs", watches)));
         }
+    }
+
+    private bool Reached(string? resourceVersion, string resource, IReadOnlyList<WatchState> watches)
+    {
+        // A watch that is not connected (an outage, a stalled stream, a relist under way) has nothing to catch up on.
+        var live = watches.Where(w => w.Resource == resource && w.Namespace == Driver.Namespace && !w.Stalled).ToList();
+        return live.Count == 0 || AtLeast(resourceVersion, live.Max(w => w.Wanted));
     }
 
     private static bool AtLeast(string? resourceVersion, long version) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using ExecutionSentinel.FakeKube;
 
 namespace ExecutionSentinel.Tests.Support;
 
@@ -8,20 +9,24 @@ internal sealed class Kubectl : IDisposable
 {
     private readonly string _kubeconfig;
 
-    public Kubectl(Uri server)
+    /// <param name="server">The API server.</param>
+    /// <param name="token">The bearer token; by default the fake server's admin token.</param>
+    public Kubectl(Uri server, string token = FakeAuth.AdminToken)
     {
+        ArgumentNullException.ThrowIfNull(server);
         _kubeconfig = Path.Combine(Path.GetTempPath(), $"sentinel-kubeconfig-{Guid.NewGuid():N}.yaml");
+        var trust = server.Scheme == "https" ? $"\n    certificate-authority-data: {ServerCertificate.AuthorityData}" : "";
         File.WriteAllText(_kubeconfig, $"""
             apiVersion: v1
             kind: Config
             clusters:
             - name: fake
               cluster:
-                server: {server.ToString().TrimEnd('/')}
+                server: {server.ToString().TrimEnd('/')}{trust}
             users:
             - name: fake
               user:
-                token: not-a-secret
+                token: {token}
             contexts:
             - name: fake
               context:

@@ -75,7 +75,9 @@ public sealed class InterventionTests : IAsyncLifetime
 
         Assert.Equal(InterventionOutcome.Executed, outcome);
         Assert.Null(_server.Store.Get("jobs", _driver.Namespace, job.Name));
-        Assert.Empty(_server.Store.List("pods", _driver.Namespace, LabelSelector.Parse("job-name=" + job.Name)).Items);
+
+        // Background propagation: its pods are being deleted (a running pod gets its grace period, as on a real server).
+        Assert.All(_server.Store.List("pods", _driver.Namespace, LabelSelector.Parse("job-name=" + job.Name)).Items, p => Assert.True(p.IsTerminating, p.Name));
     }
 
     [Fact]

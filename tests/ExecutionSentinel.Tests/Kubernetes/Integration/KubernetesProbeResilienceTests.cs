@@ -19,11 +19,7 @@ public sealed class KubernetesProbeResilienceTests
     public async Task A_410_Gone_mid_run_relists_and_loses_nothing()
     {
         await using var harness = await StartAsync();
-        harness.At(MidRun, h =>
-        {
-            h.Server.Store.Compact();
-            h.Server.Store.CloseAllWatches();
-        });
+        harness.At(MidRun, h => h.CompactPastTheWatches());
 
         var reports = await harness.RunAsync();
 
@@ -100,8 +96,7 @@ public sealed class KubernetesProbeResilienceTests
         harness.At(MidRun, h =>
         {
             h.Server.Faults.Add(RequestKind.List, FaultKind.Hang, 1);
-            h.Server.Store.Compact();
-            h.Server.Store.CloseAllWatches();
+            h.CompactPastTheWatches();
         });
 
         var reports = await harness.RunAsync();
@@ -113,11 +108,7 @@ public sealed class KubernetesProbeResilienceTests
     public async Task Lists_are_paginated_with_limit_and_continue()
     {
         await using var harness = await StartAsync(probe: p => p.PageSize = 3);
-        harness.At(MidRun, h =>
-        {
-            h.Server.Store.Compact();
-            h.Server.Store.CloseAllWatches();
-        });
+        harness.At(MidRun, h => h.CompactPastTheWatches());
 
         var reports = await harness.RunAsync();
 
