@@ -12,7 +12,7 @@ namespace ExecutionSentinel.Tests.Cli;
 public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<BadInputTests.Files>
 {
     /// <summary>The secrets of the kubeconfigs and the credential plugin: none may ever be printed.</summary>
-    private const string Secret = "sekret-4242";
+    internal const string Secret = "sekret-4242";
 
     /// <summary>What a credential plugin prints when it works.</summary>
     internal const string Credential = $$$"""{"apiVersion": "client.authentication.k8s.io/v1beta1", "kind": "ExecCredential", "status": {"token": "{{{Secret}}}"}}""";

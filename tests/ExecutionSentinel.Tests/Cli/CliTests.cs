@@ -145,7 +145,10 @@ public sealed class CliTests
     [Fact]
     public async Task No_token_key_or_plugin_output_is_printed_or_logged_even_at_the_most_verbose_level()
     {
-        await using var server = await FakeKubeApiServer.StartAsync();
+        // Plain HTTP, so that the client certificate below is only carried, never checked; the plugin's token is the
+        // credential the server knows.
+        await using var server = await FakeKubeApiServer.StartAsync(new FakeKubeOptions { UseTls = false });
+        server.Auth.AddToken(BadInputTests.Secret, "sentinel", Grant.Everything);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1));
         var trace = WorkflowTrace.LoadBundled("srasearch-chameleon-10a-001");
         var cluster = new SimulatedCluster(trace, time, new SimulatedClusterOptions { EngineExitCode = 0 });
