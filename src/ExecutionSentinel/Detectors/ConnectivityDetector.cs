@@ -27,22 +27,25 @@ public sealed class ConnectivityDetector : IAnomalyDetector
         var observation = context.Observation;
         if (observation.AccessDenied is not null)
         {
-            yield break; // A refusal is reported as access denied: the cluster is reachable, so this is no outage.
+            // A refusal is reported as access denied: the cluster answered, so this is no outage, and no step towards one.
+            state.Failures = 0;
+            yield break;
         }
 
         if (!observation.Succeeded)
         {
+            state.Failures++;
             state.OutageStartedAt ??= context.Now;
-            if (!state.Lost && observation.ConsecutiveFailures >= _options.CurrentValue.ConnectivityFailureThreshold)
+            if (!state.Lost && state.Failures >= _options.CurrentValue.ConnectivityFailureThreshold)
             {
                 state.Lost = true;
                 yield return context.Report(
                     ReportKind.ConnectivityLost,
                     ReportSeverity.Error,
-                    $"The cluster cannot be observed: {observation.ConsecutiveFailures} attempts in a row failed ({observation.LastError}). Still trying.",
+                    $"The cluster cannot be observed: {state.Failures} attempts in a row failed ({observation.LastError}). Still trying.",
                     details: new Dictionary<string, string>
                     {
-                        ["consecutiveFailures"] = observation.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture),
+                        ["consecutiveFailures"] = state.Failures.ToString(CultureInfo.InvariantCulture),
                         ["error"] = observation.LastError ?? "",
                         ["everObserved"] = state.EverObserved ? "true" : "false",
                     });
@@ -62,12 +65,16 @@ public sealed class ConnectivityDetector : IAnomalyDetector
         }
 
         state.Lost = false;
+        state.Failures = 0;
         state.EverObserved = true;
         state.OutageStartedAt = null;
     }
 
     private sealed class State
     {
+        /// <summary>Failed observations in a row, refusals not counted (they are answers).</summary>
+        public int Failures { get; set; }
+
         public bool Lost { get; set; }
 
         /// <summary>Whether any observation has succeeded in this watch: lost connectivity before that means an unreachable cluster.</summary>

@@ -19,6 +19,9 @@ internal sealed class Sentinel : ISentinel
     /// <summary>How often the loop looks while it waits, after the engine's signal, for tasks still shown unfinished.</summary>
     private static readonly TimeSpan FinishingTick = TimeSpan.FromSeconds(1);
 
+    /// <summary>The least time an observation gets, even at the watch's deadline.</summary>
+    private static readonly TimeSpan LastLookBudget = TimeSpan.FromSeconds(5);
+
     /// <summary>How long disposing a probe session may take before the watch lets go of it.</summary>
     private static readonly TimeSpan DisposeBound = TimeSpan.FromSeconds(5);
 
@@ -93,7 +96,8 @@ internal sealed class Sentinel : ISentinel
                 var timestamp = _time.GetTimestamp();
                 // Every observation has a deadline of the loop's own (a client call may ignore its token): a stuck one is a
                 // failed observation, and neither the watch's timeout nor the consumer's cancellation waits for it.
-                var budget = Min(options.ObservationTimeout, run.Deadline - tickStartedAt);
+                // The last look, at the deadline itself, still gets a few seconds: it may find the engine's signal.
+                var budget = Min(options.ObservationTimeout, Max(run.Deadline - tickStartedAt, LastLookBudget));
                 using var observing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 try
                 {
@@ -206,6 +210,8 @@ internal sealed class Sentinel : ISentinel
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// Waits for <paramref name="work"/> at most <paramref name="budget"/> on the sentinel's clock; past it, cancels the

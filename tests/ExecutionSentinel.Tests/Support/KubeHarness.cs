@@ -60,16 +60,24 @@ internal sealed class KubeHarness : IAsyncDisposable
         Action<SimulatedClusterOptions>? cluster = null,
         Action<SentinelOptions>? sentinel = null,
         Action<KubernetesProbeOptions>? probe = null,
-        Action<ISentinelBuilder>? builder = null)
+        Action<ISentinelBuilder>? builder = null,
+        Grant[]? grants = null)
     {
         var time = new FakeTimeProvider(SentinelHarness.Epoch);
         var server = await FakeKubeApiServer.StartAsync(time); // One clock: grace periods, bookmarks and history age move with the run.
+        var configuration = server.ClientConfiguration;
+        if (grants is not null)
+        {
+            // The sentinel runs as a service account with only these grants, as RBAC would give it.
+            configuration = server.ClientConfigurationFor(server.Auth.AddServiceAccount("conductor", "sentinel", grants));
+        }
+
         var clusterOptions = new SimulatedClusterOptions { ParallelSlots = 8 };
         cluster?.Invoke(clusterOptions);
         var simulated = new SimulatedCluster(trace, time, clusterOptions);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
-        services.AddSingleton<IKubernetes>(new k8s.Kubernetes(server.ClientConfiguration));
+        services.AddSingleton<IKubernetes>(new k8s.Kubernetes(configuration));
         var sentinelBuilder = services.AddExecutionSentinel(o =>
             {
                 o.WatchTimeout = TimeSpan.FromHours(6);
