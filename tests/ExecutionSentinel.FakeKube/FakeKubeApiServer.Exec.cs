@@ -42,6 +42,21 @@ public sealed partial class FakeKubeApiServer
         }
         else if (command is ["cat", var file])
         {
+            if (ExecDelay > TimeSpan.Zero)
+            {
+                // A slow kubelet: the file is read only after the delay (on the server's clock), and the request is not
+                // "in flight" meanwhile, so that a test's fake time moves on, and the cluster with it, while exec is under way.
+                Interlocked.Decrement(ref _inFlight);
+                try
+                {
+                    await Task.Delay(ExecDelay, Time, context.RequestAborted).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref _inFlight);
+                }
+            }
+
             if (_files.TryGetValue((target.Namespace!, target.Name!, container, file), out var content))
             {
                 await SendAsync(socket, 1, Encoding.UTF8.GetBytes(content), context.RequestAborted).ConfigureAwait(false);

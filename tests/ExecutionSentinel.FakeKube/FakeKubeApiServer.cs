@@ -82,6 +82,9 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
     /// <summary>Requests being answered now, long-lived watches excepted.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>How long each <c>cat</c> over exec takes before it reads the file (a slow kubelet); none by default.</summary>
+    public TimeSpan ExecDelay { get; set; }
+
     /// <summary>A client configuration pointing at this server, with the admin token.</summary>
     public KubernetesClientConfiguration ClientConfiguration => ClientConfigurationFor(FakeAuth.AdminToken);
 

@@ -42,6 +42,25 @@ public sealed class TrustworthyReportsTests
         Assert.Equal(Genome.Tasks.Count, end.Summary.TotalTasks);
     }
 
+    [Theory]
+    [MemberData(nameof(Twenty))]
+    public async Task The_summary_counts_every_task_when_the_engine_signals_during_a_slow_exec(int run)
+    {
+        _ = run;
+        await using var harness = await KubeHarness.StartAsync(Genome, c => c.DeleteFinishedAfter = TimeSpan.FromSeconds(100));
+
+        // Each read of the signal takes 25 s on the server's clock: the last tasks end, and the engine signals, while a read
+        // is under way; a view taken before the read would be short.
+        harness.Server.ExecDelay = TimeSpan.FromSeconds(25);
+
+        var reports = await harness.RunAsync();
+
+        var end = reports[^1];
+        Assert.Equal(ReportKind.Completed, end.Kind);
+        Assert.Equal(Genome.Tasks.Count, end.Summary!.CompletedTasks);
+        Assert.Equal(0, end.Summary.UnknownTasks);
+    }
+
     [Fact]
     public async Task Tasks_the_server_still_shows_running_after_the_grace_are_named_unknown_never_counted_completed()
     {
