@@ -1,4 +1,3 @@
-using System.Text;
 using ExecutionSentinel.Probing;
 using k8s;
 using Microsoft.Extensions.Logging;
@@ -98,22 +97,11 @@ internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline 
             return await execPipeline.ExecuteAsync(
                 async ct =>
                 {
-                    string? stdout = null;
-                    var exitCode = await client.NamespacedPodExecAsync(
-                        context.EnginePodName,
-                        context.Namespace,
-                        context.EngineContainer,
-                        ["cat", path],
-                        tty: false,
-                        async (stdin, output, error) =>
-                        {
-                            // Both streams are drained together: a full stderr buffer would stall stdout.
-                            var read = ReadLimitedAsync(output, ct);
-                            await ReadLimitedAsync(error, ct).ConfigureAwait(false);
-                            stdout = await read.ConfigureAwait(false);
-                        },
-                        ct).WaitAsync(ct).ConfigureAwait(false); // the client's stream reads ignore the token: bound the wait here
-                    return new CatResult(exitCode == 0 ? stdout ?? "" : null, Error: null);
+                    // PodExec aborts the socket when the attempt's token fires; WaitAsync keeps the wait bounded even if
+                    // connecting ignored the token (a credential plugin, say).
+                    var exec = await PodExec.RunAsync(
+                        client, context.EnginePodName, context.Namespace, context.EngineContainer, ["cat", path], MaxSignalBytes, ct).WaitAsync(ct).ConfigureAwait(false);
+                    return new CatResult(exec.ExitCode == 0 ? exec.Output : null, Error: null);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -127,29 +115,6 @@ internal sealed class EngineSignalReader(IKubernetes client, ResiliencePipeline 
     /// <param name="Content">The file's content; none when cat failed or the exec did.</param>
     /// <param name="Error">Why the exec failed, when it did (cat itself ran otherwise).</param>
     private readonly record struct CatResult(string? Content, Exception? Error);
-
-    private static async Task<string> ReadLimitedAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[MaxSignalBytes];
-        var length = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            length += read;
-            if (length == buffer.Length)
-            {
-                // Drain the rest so the exec can finish, without keeping it.
-                var sink = new byte[4096];
-                while (await stream.ReadAsync(sink, cancellationToken).ConfigureAwait(false) > 0)
-                {
-                }
-
-                break;
-            }
-        }
-
-        return Encoding.UTF8.GetString(buffer, 0, length);
-    }
 }
 
 /// <summary>What one read of the engine told: its signal, if any, whether its pod exists (null: cannot tell), and why it could not be read.</summary>
