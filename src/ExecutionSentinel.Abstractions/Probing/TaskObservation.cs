@@ -20,6 +20,12 @@ public sealed record TaskObservation
     /// <summary>The Kubernetes Job that runs the task (or the engine's equivalent), when known: what an intervention would act on.</summary>
     public string? JobName { get; init; }
 
+    /// <summary>
+    /// The uid of the Job named by <see cref="JobName"/>, as the probe saw it (<c>metadata.uid</c>), when the Job was seen:
+    /// it tells this Job from a later one of the same name, so that an intervention never reaches another object.
+    /// </summary>
+    public string? JobUid { get; init; }
+
     /// <summary>Where the task is in its life.</summary>
     public required TaskPhase Phase { get; init; }
 
@@ -78,6 +84,7 @@ public sealed record TaskObservation
                 && TaskType == other.TaskType
                 && ObjectName == other.ObjectName
                 && JobName == other.JobName
+                && JobUid == other.JobUid
                 && Phase == other.Phase
                 && CreatedAt == other.CreatedAt
                 && StartedAt == other.StartedAt

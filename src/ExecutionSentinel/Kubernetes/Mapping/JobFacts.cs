@@ -5,6 +5,9 @@ internal sealed record JobFacts
 {
     public required string Name { get; init; }
 
+    /// <summary>The Job's <c>metadata.uid</c>: which object of that name it is.</summary>
+    public string? Uid { get; init; }
+
     public string? TaskTypeLabel { get; init; }
 
     /// <summary>The task id HyperFlow wrote into the Job's pod template (<c>hflow-job-execute &lt;id&gt;</c>), if any.</summary>

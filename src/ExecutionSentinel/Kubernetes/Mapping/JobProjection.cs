@@ -16,6 +16,7 @@ internal static class JobProjection
         return new JobFacts
         {
             Name = job.Metadata?.Name ?? "",
+            Uid = job.Metadata?.Uid,
             TaskTypeLabel = taskTypeLabel is not null && job.Metadata?.Labels is { } labels && labels.TryGetValue(taskTypeLabel, out var type) ? type : null,
             TaskId = PodProjection.TaskIdFromCommand(job.Spec?.Template?.Spec?.Containers),
             TimeToLiveAfterFinished = job.Spec?.TtlSecondsAfterFinished is { } ttl ? TimeSpan.FromSeconds(Math.Max(ttl, 0)) : null,

@@ -40,6 +40,7 @@ internal static class TaskAssembler
             TaskType = taskType,
             ObjectName = current?.Name ?? job?.Name,
             JobName = job?.Name ?? current?.JobName,
+            JobUid = job?.Uid,
             Phase = phase,
             CreatedAt = job?.CreatedAt ?? (pods.Count > 0 ? pods[0].CreatedAt : null),
             StartedAt = current?.StartedAt,

@@ -17,9 +17,9 @@ internal sealed class KubernetesActuator(IKubernetes client, IOptionsMonitor<Kub
     public async ValueTask<InterventionOutcome> TerminateTaskAsync(InterventionTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (target.JobName is null)
+        if (target.JobName is null || KubernetesNames.JobProblem(target.Namespace, target.JobName) is not null)
         {
-            return InterventionOutcome.RefusedNotOurs;
+            return InterventionOutcome.RefusedNotOurs; // Never a request with a name that could address another object.
         }
 
         V1Job job;
@@ -32,16 +32,26 @@ internal sealed class KubernetesActuator(IKubernetes client, IOptionsMonitor<Kub
             return InterventionOutcome.NotFound;
         }
 
+        if (job.Metadata?.NamespaceProperty != target.Namespace || job.Metadata.Name != target.JobName)
+        {
+            return InterventionOutcome.RefusedNotOurs; // The answer is about another object than the one asked for.
+        }
+
         return await DeleteAsync(job, target.ExpectedUid, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<InterventionOutcome> TerminateWorkflowAsync(InterventionTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        if (!KubernetesNames.IsNamespace(target.Namespace))
+        {
+            return InterventionOutcome.RefusedNotOurs;
+        }
+
         var selector = Selector();
         var jobs = await client.BatchV1.ListNamespacedJobAsync(target.Namespace, labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false);
         var outcome = jobs.Items.Count == 0 ? InterventionOutcome.NotFound : InterventionOutcome.Executed;
-        foreach (var job in jobs.Items)
+        foreach (var job in jobs.Items.Where(j => j.Metadata?.NamespaceProperty == target.Namespace))
         {
             if (await DeleteAsync(job, expectedUid: null, cancellationToken).ConfigureAwait(false) == InterventionOutcome.Failed)
             {
@@ -55,7 +65,8 @@ internal sealed class KubernetesActuator(IKubernetes client, IOptionsMonitor<Kub
     private async Task<InterventionOutcome> DeleteAsync(V1Job job, string? expectedUid, CancellationToken cancellationToken)
     {
         var uid = job.Metadata?.Uid;
-        if (!LabelSelectorMatcher.Matches(Selector(), job.Metadata?.Labels) || (expectedUid is not null && expectedUid != uid))
+        if (!LabelSelectorMatcher.Matches(Selector(), job.Metadata?.Labels) || (expectedUid is not null && expectedUid != uid)
+            || uid is null || KubernetesNames.JobProblem(job.Metadata?.NamespaceProperty, job.Metadata?.Name) is not null)
         {
             return InterventionOutcome.RefusedNotOurs;
         }

@@ -14,9 +14,20 @@ internal sealed class KubernetesExecutionCluster(IKubernetes client) : IExecutio
     public async ValueTask<ClusterExecutionState> GetStateAsync(LedgerExecution execution, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(execution);
+        if (KubernetesNames.JobProblem(execution.Namespace, execution.JobName) is { } problem)
+        {
+            // Never a request: a name holding '/' or '..' would address another object, or another namespace.
+            return new ClusterExecutionState(ClusterPresence.Unknown, Detail: problem);
+        }
+
         try
         {
             var job = await client.BatchV1.ReadNamespacedJobAsync(execution.JobName, execution.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (job.Metadata?.NamespaceProperty != execution.Namespace || job.Metadata.Name != execution.JobName)
+            {
+                return new ClusterExecutionState(ClusterPresence.Unknown, Detail: "the API server answered with another object than the one asked for");
+            }
+
             var facts = JobProjection.Project(job);
             var finished = facts.IsComplete || facts.FailedReason is not null;
             return new ClusterExecutionState(
