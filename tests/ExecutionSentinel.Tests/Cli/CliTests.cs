@@ -18,7 +18,7 @@ public sealed class CliTests
     [Fact]
     public async Task Demo_json_output_is_NDJSON_with_the_Python_event_names_then_a_summary()
     {
-        var (exit, stdout, stderr) = await CliRunner.RunAsync(["demo", "--speed", "100", "--output", "json"]);
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(["demo", "--speed", "25", "--output", "json"]);
 
         Assert.True(exit == 0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
