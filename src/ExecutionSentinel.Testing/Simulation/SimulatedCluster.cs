@@ -213,6 +213,7 @@ public sealed class SimulatedCluster : IClusterProbe
                 TaskType = timeline.Task.Category,
                 ObjectName = string.Create(CultureInfo.InvariantCulture, $"job{timeline.Index + 1:x5}-{typeName}-{timeline.Index + 1}-1-a{attempt.Number}"),
                 JobName = string.Create(CultureInfo.InvariantCulture, $"job{timeline.Index + 1:x5}-{typeName}-{timeline.Index + 1}-1"),
+                JobUid = string.Create(CultureInfo.InvariantCulture, $"00000000-0000-4000-8000-{timeline.Index + 1:x12}"),
                 Phase = phase,
                 CreatedAt = timeline.CreatedAt,
                 StartedAt = now >= attempt.StartedAt ? attempt.StartedAt : null,

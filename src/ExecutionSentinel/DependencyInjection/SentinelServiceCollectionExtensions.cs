@@ -102,10 +102,13 @@ public static class SentinelServiceCollectionExtensions
         return builder;
     }
 
-    private static Sentinel CreateSentinel(IServiceProvider services)
+    private static Sentinel CreateSentinel(IServiceProvider services) => CreateSentinel(services, static probe => probe);
+
+    /// <summary>The sentinel, its probe wrapped by <paramref name="probe"/> (the watchdog records what each watch observes).</summary>
+    internal static Sentinel CreateSentinel(IServiceProvider services, Func<IClusterProbe, IClusterProbe> probe)
     {
         return new Sentinel(
-            services.GetRequiredService<IClusterProbe>(),
+            probe(services.GetRequiredService<IClusterProbe>()),
             services.GetServices<IAnomalyDetector>(),
             services.GetRequiredService<IOptionsMonitor<SentinelOptions>>(),
             services.GetRequiredService<TimeProvider>(),

@@ -1,7 +1,10 @@
 using ExecutionSentinel;
+using ExecutionSentinel.Kubernetes;
+using ExecutionSentinel.Kubernetes.Connection;
 using ExecutionSentinel.Observability;
 using ExecutionSentinel.Watchdog;
 using ExecutionSentinel.Watching;
+using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,11 +39,27 @@ public static class WatchdogSentinelBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<InterventionOptions>();
+        services.AddOptions<InterventionOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InterventionOptions>, InterventionOptionsValidator>());
 
         services.TryAddSingleton<ILeadership, SingleReplicaLeadership>();
-        services.TryAddSingleton<IClusterActuator, KubernetesActuator>();
-        services.TryAddSingleton<IExecutionCluster, KubernetesExecutionCluster>();
+        services.TryAddSingleton(sp =>
+        {
+            var reconciler = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
+            return new ObservedJobs(reconciler.FinishedJobTtl + reconciler.TombstoneGrace, sp.GetRequiredService<TimeProvider>());
+        });
+        services.TryAddSingleton<IClusterActuator>(sp =>
+        {
+            var probe = sp.GetRequiredService<IOptionsMonitor<KubernetesProbeOptions>>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            var options = probe.CurrentValue;
+            var jobs = new KubernetesJobApi(sp.GetRequiredService<IKubernetes>(), KubernetesResilience.Build(options, time, "watchdog/jobs"), options.RequestTimeout, time);
+            return new JobActuator(jobs, () => probe.CurrentValue.JobLabelSelector ?? probe.CurrentValue.TaskLabelSelector);
+        });
+        services.TryAddSingleton<IExecutionCluster>(sp => new KubernetesExecutionCluster(
+            sp.GetRequiredService<IKubernetes>(),
+            KubernetesResilience.Build(sp.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value, sp.GetRequiredService<TimeProvider>(), "watchdog/executions")));
+        services.TryAddSingleton<IInterventionRecord, MemoryInterventionRecord>();
         services.AddOptions<ReconcilerOptions>();
         services.AddOptions<HeartbeatOptions>();
         services.TryAddSingleton(sp => new HeartbeatMonitor(
@@ -53,10 +72,12 @@ public static class WatchdogSentinelBuilderExtensions
                 sp.GetRequiredService<ILeadership>(),
                 sp.GetRequiredService<IOptions<InterventionOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<IInterventionRecord>(),
+                sp.GetRequiredService<ObservedJobs>(),
                 sp.GetService<ILogger<InterventionGate>>())
             {
                 Observer = (action, outcome) => telemetry.Interventions.Add(
-                    1, new KeyValuePair<string, object?>("action", action.ToString()), new KeyValuePair<string, object?>("outcome", outcome.ToString())),
+                    1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("outcome", outcome.ToString())),
             };
         });
         services.TryAddSingleton(sp => new Watchdog(sp.GetRequiredService<InterventionGate>(), sp.GetRequiredService<SentinelHealth>()));
@@ -67,6 +88,11 @@ public static class WatchdogSentinelBuilderExtensions
             sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<Reconciler>>()));
+
+        // The watch's probe is wrapped so that the watchdog records what each watch observes (whatever probe is chosen,
+        // before or after this call); the probe itself stays registered as it is.
+        services.Replace(ServiceDescriptor.Singleton(sp => SentinelServiceCollectionExtensions.CreateSentinel(
+            sp, probe => new ObservingProbe(probe, sp.GetRequiredService<ObservedJobs>()))));
         services.Replace(ServiceDescriptor.Singleton<ISentinel>(sp => new WatchdogSentinel(sp.GetRequiredService<Sentinel>(), sp.GetRequiredService<InterventionGate>())));
         return builder;
     }

@@ -15,4 +15,7 @@ internal static partial class Log
 
     [LoggerMessage(203, LogLevel.Warning, "Intervention {Action} on {Target}: {Outcome}")]
     public static partial void InterventionDone(ILogger logger, string action, string target, string outcome);
+
+    [LoggerMessage(204, LogLevel.Error, "Intervention {Action} on {Target} failed")]
+    public static partial void InterventionFailed(ILogger logger, Exception exception, string action, string target);
 }

@@ -4,8 +4,9 @@ namespace ExecutionSentinel.Watchdog;
 
 /// <summary>
 /// The sentinel with the watchdog in front: passes every report through, records findings for the status, and asks the
-/// intervention gate to act on reports the policy maps to an action. Every attempt's outcome is reported right after
-/// the report that caused it.
+/// intervention gate to act on reports the policy maps to an action. Each watch records what it observes of its workflow's
+/// Jobs (name, uid, phase), and an action aims only at those: the report's task's Job as observed, or the workflow's
+/// running Jobs as observed. Every attempt's outcome is reported right after the report that caused it.
 /// </summary>
 internal sealed class WatchdogSentinel(ISentinel inner, InterventionGate gate) : ISentinel
 {
@@ -17,36 +18,49 @@ internal sealed class WatchdogSentinel(ISentinel inner, InterventionGate gate) :
 
     public IAsyncEnumerable<SentinelReport> WatchAsync(MonitoringContext context, CancellationToken cancellationToken = default)
     {
-        var reports = inner.WatchAsync(context, cancellationToken); // Validates eagerly, as the inner sentinel does.
-        return WatchCoreAsync(context, reports, cancellationToken);
+        ArgumentNullException.ThrowIfNull(context);
+
+        // This watch's own instance of the context: the probe recognises the watch by it, even when a caller watches the
+        // same context twice.
+        var own = context with { };
+        var reports = inner.WatchAsync(own, cancellationToken); // Validates eagerly, as the inner sentinel does.
+        return WatchCoreAsync(own, reports, cancellationToken);
     }
 
     private async IAsyncEnumerable<SentinelReport> WatchCoreAsync(
         MonitoringContext context, IAsyncEnumerable<SentinelReport> reports, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var report in reports.WithCancellation(cancellationToken).ConfigureAwait(false))
+        var view = gate.Observed.Begin(context); // Before the inner watch attaches (at its first MoveNextAsync, below).
+        try
         {
-            yield return report;
-            if (Findings.Contains(report.Kind))
+            await foreach (var report in reports.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                gate.Record(report);
-            }
+                yield return report;
+                if (Findings.Contains(report.Kind))
+                {
+                    gate.Record(report);
+                }
 
-            var action = gate.ActionFor(report);
-            if (action == InterventionAction.None || report.IsTerminal)
-            {
-                continue;
-            }
+                var action = gate.ActionFor(report);
+                if (action is not (InterventionAction.TerminateTask or InterventionAction.TerminateWorkflow) || report.IsTerminal)
+                {
+                    continue;
+                }
 
-            var job = action == InterventionAction.TerminateTask ? report.JobName : null;
-            if (action == InterventionAction.TerminateTask && job is null)
-            {
-                continue; // Nothing to aim at: the report names no Job.
-            }
+                if (action == InterventionAction.TerminateTask && report.JobName is null && report.TaskName is null)
+                {
+                    continue; // Nothing to aim at: the report names no task.
+                }
 
-            var target = new InterventionTarget(context.Namespace, job, ExpectedUid: null, $"{report.Kind.Name}: {report.Message}");
-            var (_, intervention) = await gate.InterveneAsync(action, target, cancellationToken).ConfigureAwait(false);
-            yield return intervention with { TaskName = report.TaskName, TaskType = report.TaskType, Progress = report.Progress };
+                var resolution = action == InterventionAction.TerminateTask ? view.Find(report.TaskName, report.JobName) : InterventionGate.Workflow(view);
+                var result = await gate.ActAsync(action, resolution, context.Namespace, report.JobName, $"{report.Kind.Name}: {report.Message}", cancellationToken)
+                    .ConfigureAwait(false);
+                yield return result.Report with { TaskName = report.TaskName, TaskType = report.TaskType, Progress = report.Progress };
+            }
+        }
+        finally
+        {
+            view.End();
         }
     }
 }

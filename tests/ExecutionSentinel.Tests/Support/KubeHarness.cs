@@ -77,6 +77,7 @@ internal sealed class KubeHarness : IAsyncDisposable
         var simulated = new SimulatedCluster(trace, time, clusterOptions);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton(configuration); // For a test that wraps the client's handler (same server, same credentials).
         services.AddSingleton<IKubernetes>(new k8s.Kubernetes(configuration));
         var sentinelBuilder = services.AddExecutionSentinel(o =>
             {

@@ -38,8 +38,13 @@ public sealed class LeaderElectionTests
 
     private static readonly InterventionTarget Target = new("wf", "job-1", null, "test");
 
-    private static InterventionGate Gate(ILeadership leadership) =>
-        new(new AlwaysWorks(), leadership, new InterventionOptions { Mode = InterventionMode.Enabled, MaxPerHour = 100 }, new FakeTimeProvider());
+    private static InterventionGate Gate(ILeadership leadership)
+    {
+        var time = new FakeTimeProvider();
+        var observed = new ObservedJobs(TimeSpan.FromMinutes(17), time);
+        WatchdogTestKit.Watch(observed, "wf", ["task-1"], WatchdogTestKit.Task("task-1", "job-1", "uid-1"));
+        return WatchdogTestKit.Gate(new AlwaysWorks(), leadership, new InterventionOptions { Mode = InterventionMode.Enabled, MaxPerHour = 100 }, time, observed);
+    }
 
     private static LeaderElectionConfig Config(LockStore store, string identity) => new(new InMemoryLock(store, identity))
     {
@@ -124,8 +129,7 @@ public sealed class LeaderElectionTests
 
     private sealed class AlwaysWorks : IClusterActuator
     {
-        public ValueTask<InterventionOutcome> TerminateTaskAsync(InterventionTarget target, CancellationToken cancellationToken) => ValueTask.FromResult(InterventionOutcome.Executed);
-
-        public ValueTask<InterventionOutcome> TerminateWorkflowAsync(InterventionTarget target, CancellationToken cancellationToken) => ValueTask.FromResult(InterventionOutcome.Executed);
+        public async ValueTask<InterventionOutcome> TerminateJobAsync(JobIdentity target, WriteAdmission admission, CancellationToken cancellationToken) =>
+            await admission.AdmitAsync(cancellationToken) ?? InterventionOutcome.Executed;
     }
 }

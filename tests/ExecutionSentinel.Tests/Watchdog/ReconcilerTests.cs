@@ -1,3 +1,4 @@
+using ExecutionSentinel.Probing;
 using ExecutionSentinel.Watchdog;
 using Microsoft.Extensions.Time.Testing;
 
@@ -5,14 +6,27 @@ namespace ExecutionSentinel.Tests.Watchdog;
 
 /// <summary>
 /// Every row of the seed watchdog's decision matrix, and the cases its authors had to fix later: a run that finished
-/// between the check and the action is left alone, a slow answer is not an orphan, and the systemic-failure stop.
+/// between the check and the action is left alone, a slow answer is not an orphan, and the systemic-failure stop. A watch
+/// of the namespace runs from 4 hours before each test (the ledger's executions are younger): it observes the running
+/// executions' Jobs, the only ones a termination may aim at.
 /// </summary>
 public sealed class ReconcilerTests
 {
+    private static readonly string[] Ids = ["e1", "e2", "e3", "bad", "own", "owner", "default"];
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
     private readonly FakeLedger _ledger = new();
     private readonly FakeCluster _cluster = new();
     private readonly FakeActuator _actuator = new();
+    private readonly ObservedJobs _observed;
+    private readonly WatchView _watch;
+    private readonly List<TaskObservation> _running = [];
+
+    public ReconcilerTests()
+    {
+        _observed = new ObservedJobs(TimeSpan.FromMinutes(17), _time);
+        _watch = WatchdogTestKit.Watch(_observed, "wf", Ids.Select(id => "task-" + id));
+        _time.Advance(TimeSpan.FromHours(4));
+    }
 
     [Fact]
     public async Task An_unreachable_cluster_skips_the_execution_and_writes_nothing()
@@ -69,7 +83,7 @@ public sealed class ReconcilerTests
     public async Task A_running_execution_under_its_timeout_is_confirmed()
     {
         Add("e1", age: TimeSpan.FromMinutes(10), timeout: TimeSpan.FromMinutes(30));
-        _cluster.Answer("e1", Running(TimeSpan.FromMinutes(10)));
+        _cluster.Answer("e1", Running("e1", TimeSpan.FromMinutes(10)));
 
         var cycle = await Reconciler().RunCycleAsync();
 
@@ -81,14 +95,15 @@ public sealed class ReconcilerTests
     public async Task An_overrunning_execution_is_terminated_then_marked_failed()
     {
         Add("e1", age: TimeSpan.FromMinutes(40), timeout: TimeSpan.FromMinutes(30));
-        _cluster.Answer("e1", Running(TimeSpan.FromMinutes(40), uid: "uid-1"));
+        _cluster.Answer("e1", Running("e1", TimeSpan.FromMinutes(40), uid: "uid-1"));
 
         var cycle = await Reconciler().RunCycleAsync();
 
         Assert.Equal(1, cycle.OverrunsTerminated);
         Assert.Equal(("job-e1", "uid-1"), Assert.Single(_actuator.Calls));
         Assert.Contains("past its timeout", _ledger.Failed["e1"], StringComparison.Ordinal);
-        Assert.Single(cycle.Reports, r => r.Kind == WatchdogReportKinds.Intervention && r.Details["outcome"] == "Executed");
+        Assert.Single(cycle.Reports, r => r.Kind == WatchdogReportKinds.Intervention && r.Details["action"] == "TerminateTask" && r.Details["outcome"] == "Executed");
+        Assert.Single(cycle.Reports, r => r.Kind == WatchdogReportKinds.Intervention && r.Details["action"] == "MarkFailed" && r.Details["outcome"] == "Executed");
         Assert.Single(cycle.Reports, r => r.Kind == WatchdogReportKinds.ExecutionOverrun);
     }
 
@@ -97,8 +112,8 @@ public sealed class ReconcilerTests
     {
         Add("e1", age: TimeSpan.FromMinutes(40), timeout: TimeSpan.FromMinutes(30));
         Add("e2", age: TimeSpan.FromMinutes(10), timeout: TimeSpan.FromMinutes(30));
-        _cluster.Answer("e1", Running(TimeSpan.FromMinutes(40)));
-        _cluster.Answer("e2", Running(TimeSpan.FromMinutes(10)));
+        _cluster.Answer("e1", Running("e1", TimeSpan.FromMinutes(40)));
+        _cluster.Answer("e2", Running("e2", TimeSpan.FromMinutes(10)));
         _actuator.Outcome = InterventionOutcome.Failed;
 
         var cycle = await Reconciler().RunCycleAsync();
@@ -142,7 +157,7 @@ public sealed class ReconcilerTests
     public async Task An_execution_that_finishes_between_the_check_and_the_action_is_left_alone()
     {
         Add("e1", age: TimeSpan.FromMinutes(40), timeout: TimeSpan.FromMinutes(30));
-        _cluster.Answer("e1", Running(TimeSpan.FromMinutes(40)), new ClusterExecutionState(ClusterPresence.Finished));
+        _cluster.Answer("e1", Running("e1", TimeSpan.FromMinutes(40)), new ClusterExecutionState(ClusterPresence.Finished));
 
         var cycle = await Reconciler().RunCycleAsync();
 
@@ -182,7 +197,7 @@ public sealed class ReconcilerTests
         foreach (var id in new[] { "e1", "e2", "e3" })
         {
             Add(id, age: TimeSpan.FromMinutes(40), timeout: TimeSpan.FromMinutes(30));
-            _cluster.Answer(id, Running(TimeSpan.FromMinutes(40)));
+            _cluster.Answer(id, Running(id, TimeSpan.FromMinutes(40)));
         }
 
         _actuator.FailFor.UnionWith(["job-e1", "job-e2"]);
@@ -208,7 +223,7 @@ public sealed class ReconcilerTests
         Add("default", age: TimeSpan.FromMinutes(59));
         foreach (var id in new[] { "own", "owner", "default" })
         {
-            _cluster.Answer(id, Running(TimeSpan.FromMinutes(id == "default" ? 59 : 20)));
+            _cluster.Answer(id, Running(id, TimeSpan.FromMinutes(id == "default" ? 59 : 20)));
         }
 
         var cycle = await Reconciler().RunCycleAsync();
@@ -222,7 +237,7 @@ public sealed class ReconcilerTests
     public async Task With_interventions_off_an_overrun_is_reported_and_nothing_is_done()
     {
         Add("e1", age: TimeSpan.FromMinutes(40), timeout: TimeSpan.FromMinutes(30));
-        _cluster.Answer("e1", Running(TimeSpan.FromMinutes(40)));
+        _cluster.Answer("e1", Running("e1", TimeSpan.FromMinutes(40)));
 
         var cycle = await Reconciler(Gate(InterventionMode.Off)).RunCycleAsync();
 
@@ -232,11 +247,54 @@ public sealed class ReconcilerTests
         Assert.False(cycle.SystemicFailure);
     }
 
+    [Fact]
+    public async Task A_Job_the_watch_saw_succeed_and_its_TTL_then_deleted_is_not_an_orphan_until_the_tombstone_expires()
+    {
+        Add("e1", age: TimeSpan.FromMinutes(10));
+        _watch.Apply(new ClusterObservation { Tasks = [WatchdogTestKit.Task("task-e1", "job-e1", "uid-e1", TaskPhase.Succeeded, finishedAt: _time.GetUtcNow())] });
+        _time.Advance(TimeSpan.FromSeconds(100));
+        _watch.Apply(new ClusterObservation { Tasks = [] }); // Deleted by ttlSecondsAfterFinished before the application recorded the end.
+        _cluster.Answer("e1", new ClusterExecutionState(ClusterPresence.Missing));
+
+        var cycle = await Reconciler().RunCycleAsync();
+        _time.Advance(TimeSpan.FromMinutes(17)); // TTL + grace later, the application still has not recorded it: now it is an orphan.
+        var later = await Reconciler().RunCycleAsync();
+
+        Assert.Equal(1, cycle.Skipped);
+        Assert.Equal(0, cycle.OrphansRecovered);
+        Assert.Equal(1, later.OrphansRecovered);
+    }
+
+    [Fact]
+    public async Task A_missing_execution_dispatched_before_any_watch_of_its_namespace_is_unknown_not_an_orphan()
+    {
+        Add("e1", age: TimeSpan.FromHours(5)); // The watch started 4 hours ago: it cannot have seen this Job finish.
+        _cluster.Answer("e1", new ClusterExecutionState(ClusterPresence.Missing));
+
+        var cycle = await Reconciler().RunCycleAsync();
+
+        Assert.Equal(1, cycle.Skipped);
+        Assert.Empty(_ledger.Failed);
+    }
+
+    [Fact]
+    public async Task An_overrun_whose_Job_no_watch_observed_is_reported_and_nothing_is_deleted()
+    {
+        Add("e1", age: TimeSpan.FromMinutes(40), timeout: TimeSpan.FromMinutes(30));
+        _cluster.Answer("e1", new ClusterExecutionState(ClusterPresence.Running, _time.GetUtcNow() - TimeSpan.FromMinutes(40), "uid-e1"));
+
+        var cycle = await Reconciler().RunCycleAsync();
+
+        Assert.Empty(_actuator.Calls);
+        Assert.Empty(_ledger.Failed);
+        Assert.Single(cycle.Reports, r => r.Kind == WatchdogReportKinds.ExecutionOverrun && r.Details["outcome"] == "RefusedNotObserved");
+    }
+
     private Reconciler Reconciler(InterventionGate? gate = null) =>
         new(_ledger, _cluster, gate ?? Gate(InterventionMode.Enabled), new ReconcilerOptions(), _time);
 
     private InterventionGate Gate(InterventionMode mode) =>
-        new(_actuator, new SingleReplicaLeadership(), new InterventionOptions { Mode = mode, MaxPerHour = 100 }, _time);
+        WatchdogTestKit.Gate(_actuator, new SingleReplicaLeadership(), new InterventionOptions { Mode = mode, MaxPerHour = 100 }, _time, _observed);
 
     private void Add(string id, TimeSpan age, TimeSpan? timeout = null, TimeSpan? ownerTimeout = null) =>
         _ledger.Running[id] = new LedgerExecution
@@ -244,7 +302,13 @@ public sealed class ReconcilerTests
             Id = id, Namespace = "wf", JobName = "job-" + id, DispatchedAt = _time.GetUtcNow() - age, Timeout = timeout, OwnerTimeout = ownerTimeout,
         };
 
-    private ClusterExecutionState Running(TimeSpan since, string? uid = null) => new(ClusterPresence.Running, _time.GetUtcNow() - since, uid);
+    /// <summary>The cluster says the execution's Job runs; the watch observed it running too (its last observation).</summary>
+    private ClusterExecutionState Running(string id, TimeSpan since, string? uid = null)
+    {
+        _running.Add(WatchdogTestKit.Task("task-" + id, "job-" + id, uid ?? "uid-" + id));
+        _watch.Apply(new ClusterObservation { Tasks = [.. _running] });
+        return new(ClusterPresence.Running, _time.GetUtcNow() - since, uid ?? "uid-" + id);
+    }
 
     private sealed class FakeLedger : IExecutionLedger
     {
@@ -298,13 +362,15 @@ public sealed class ReconcilerTests
 
         public HashSet<string> FailFor { get; } = [];
 
-        public ValueTask<InterventionOutcome> TerminateTaskAsync(InterventionTarget target, CancellationToken cancellationToken)
+        public async ValueTask<InterventionOutcome> TerminateJobAsync(JobIdentity target, WriteAdmission admission, CancellationToken cancellationToken)
         {
-            Calls.Add((target.JobName, target.ExpectedUid));
-            return ValueTask.FromResult(FailFor.Contains(target.JobName!) ? InterventionOutcome.Failed : Outcome);
-        }
+            Calls.Add((target.Name, target.Uid));
+            if (await admission.AdmitAsync(cancellationToken) is { } refused)
+            {
+                return refused;
+            }
 
-        public ValueTask<InterventionOutcome> TerminateWorkflowAsync(InterventionTarget target, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
+            return FailFor.Contains(target.Name) ? InterventionOutcome.Failed : Outcome;
+        }
     }
 }

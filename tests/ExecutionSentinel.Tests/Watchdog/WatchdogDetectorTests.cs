@@ -103,8 +103,7 @@ public sealed class WatchdogDetectorTests
 
     private sealed class NoActuator : IClusterActuator
     {
-        public ValueTask<InterventionOutcome> TerminateTaskAsync(InterventionTarget target, CancellationToken cancellationToken) => throw new InvalidOperationException("A dry run must not act.");
-
-        public ValueTask<InterventionOutcome> TerminateWorkflowAsync(InterventionTarget target, CancellationToken cancellationToken) => throw new InvalidOperationException("A dry run must not act.");
+        public ValueTask<InterventionOutcome> TerminateJobAsync(JobIdentity target, WriteAdmission admission, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("A dry run must not act.");
     }
 }

@@ -44,17 +44,21 @@ public sealed class WatchdogOnKubernetesTests
             b.Services.AddSingleton<IExecutionLedger>(ledger);
             b.AddWatchdog(o => o.Mode = InterventionMode.Enabled);
         });
+        var gate = harness.Services.GetRequiredService<InterventionGate>();
+        WatchdogTestKit.ObserveServer(gate.Observed, harness.Server, harness.Context()); // A watch of the namespace from the start.
         harness.Time.Advance(TimeSpan.FromSeconds(30));
         harness.Driver.Sync(harness.Time.GetUtcNow());
         var job = harness.Server.Store.List("jobs", harness.Driver.Namespace, LabelSelector.Parse("app=hyperflow")).Items[0];
-        ledger.Add("present", harness.Driver.Namespace, job.Name, harness.Time.GetUtcNow() - TimeSpan.FromMinutes(2));
-        ledger.Add("gone", harness.Driver.Namespace, "jobzzzzz-individuals-999-1", harness.Time.GetUtcNow() - TimeSpan.FromMinutes(2));
+        ledger.Add("present", harness.Driver.Namespace, job.Name, harness.Time.GetUtcNow() - TimeSpan.FromSeconds(10));
+        ledger.Add("gone", harness.Driver.Namespace, "jobzzzzz-individuals-999-1", harness.Time.GetUtcNow() - TimeSpan.FromSeconds(10));
+        harness.Time.Advance(TimeSpan.FromMinutes(2));
         var reconciler = harness.Services.GetRequiredService<Reconciler>();
 
         harness.Server.Faults.Outage = FaultKind.ServerError;
-        var duringOutage = await reconciler.RunCycleAsync();
+        var duringOutage = await WatchdogTestKit.DriveAsync(reconciler.RunCycleAsync(), harness.Time); // Retries wait on the clock.
         harness.Server.Faults.Outage = null;
-        var after = await reconciler.RunCycleAsync();
+        harness.Time.Advance(TimeSpan.FromMinutes(1)); // The breaker closes again.
+        var after = await WatchdogTestKit.DriveAsync(reconciler.RunCycleAsync(), harness.Time);
 
         Assert.Equal(2, duringOutage.Skipped);
         Assert.Equal(0, duringOutage.OrphansRecovered);

@@ -1,17 +1,15 @@
 namespace ExecutionSentinel.Watchdog;
 
-/// <summary>The only part of the library that changes a cluster.</summary>
-public interface IClusterActuator
+/// <summary>The only part of the library that deletes anything on a cluster: one observed Job at a time.</summary>
+internal interface IClusterActuator
 {
-    /// <summary>Deletes one task Job, only if it carries the workflow's selector labels and, when given, the expected uid.</summary>
-    /// <param name="target">The Job.</param>
+    /// <summary>
+    /// Re-reads the Job and deletes it only if it is still the very object observed (namespace, name, uid), still carries
+    /// the workflow's selector labels and still runs; asks <paramref name="admission"/> immediately before the delete.
+    /// </summary>
+    /// <param name="target">The Job as the watch observed it.</param>
+    /// <param name="admission">The gate's permission to write, asked right before each write.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How it ended.</returns>
-    ValueTask<InterventionOutcome> TerminateTaskAsync(InterventionTarget target, CancellationToken cancellationToken);
-
-    /// <summary>Deletes every Job of the workflow (those carrying its selector labels).</summary>
-    /// <param name="target">The workflow.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>How it ended.</returns>
-    ValueTask<InterventionOutcome> TerminateWorkflowAsync(InterventionTarget target, CancellationToken cancellationToken);
+    ValueTask<InterventionOutcome> TerminateJobAsync(JobIdentity target, WriteAdmission admission, CancellationToken cancellationToken);
 }

@@ -38,10 +38,13 @@ public enum InterventionAction
     /// <summary>Nothing.</summary>
     None = 0,
 
-    /// <summary>Deletes the task's Job (uid precondition, background propagation).</summary>
+    /// <summary>Deletes the task's Job, as the watch observed it (uid precondition, background propagation), if it still runs.</summary>
     TerminateTask = 1,
 
-    /// <summary>Deletes every Job of the workflow (each with its uid precondition, background propagation).</summary>
+    /// <summary>
+    /// Deletes the running Jobs the watch observed as the workflow's tasks (each with its uid precondition, background
+    /// propagation); never Jobs merely matching a selector.
+    /// </summary>
     TerminateWorkflow = 2,
 }
 
@@ -74,11 +77,24 @@ public enum InterventionOutcome
 
     /// <summary>Nothing to act on: the object is already gone.</summary>
     NotFound = 8,
+
+    /// <summary>Refused: no running watch observed such a Job among its workflow's tasks (the only Jobs ever acted on).</summary>
+    RefusedNotObserved = 9,
+
+    /// <summary>Refused: the Job is not running (finished, or being deleted), in the watch's last observation or on re-reading it.</summary>
+    RefusedNotRunning = 10,
 }
 
-/// <summary>What an intervention is aimed at.</summary>
+/// <summary>
+/// What an intervention is aimed at: a key to look up among the Jobs the running watches observed. Only an observed Job,
+/// with the namespace of its watch's context and the uid the watch saw, is ever acted on.
+/// </summary>
 /// <param name="Namespace">The workflow's namespace.</param>
 /// <param name="JobName">The Job, for <see cref="InterventionAction.TerminateTask"/>; <see langword="null"/> for the whole workflow.</param>
-/// <param name="ExpectedUid">The uid the caller saw, when it saw one: a Job of the same name but another uid is never deleted.</param>
+/// <param name="ExpectedUid">The uid the caller saw, when it saw one: only the observed Job with that uid is acted on.</param>
 /// <param name="Reason">Why, for the report.</param>
-public sealed record InterventionTarget(string Namespace, string? JobName, string? ExpectedUid, string Reason);
+public sealed record InterventionTarget(string Namespace, string? JobName, string? ExpectedUid, string Reason)
+{
+    /// <summary>The workflow's engine pod, for <see cref="InterventionAction.TerminateWorkflow"/>: whose watch's observed Jobs are terminated.</summary>
+    public string? EnginePodName { get; init; }
+}

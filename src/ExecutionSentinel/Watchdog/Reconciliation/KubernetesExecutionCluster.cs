@@ -1,15 +1,20 @@
 using System.Net;
+using ExecutionSentinel.Kubernetes.Connection;
 using ExecutionSentinel.Kubernetes.Mapping;
 using k8s;
 using k8s.Autorest;
+using Polly;
+using Polly.CircuitBreaker;
 
 namespace ExecutionSentinel.Watchdog;
 
 /// <summary>
-/// The cluster's view of an execution: its Job, read by name. 404 is "missing"; any other failure (timeout, 5xx, network) is
-/// "unknown", never "missing"; a Job with a Complete or Failed condition is "finished".
+/// The cluster's view of an execution: its Job, read by name through the watchdog's resilience pipeline (retry, breaker,
+/// per-attempt timeout, as the probe's). A name that is not a Kubernetes name is never sent ("unknown"); 404 is "missing";
+/// any other failure (timeout, 5xx, network, an open breaker) is "unknown", never "missing"; an answer about another object
+/// than the one asked for is "unknown"; a Job with a Complete or Failed condition is "finished".
 /// </summary>
-internal sealed class KubernetesExecutionCluster(IKubernetes client) : IExecutionCluster
+internal sealed class KubernetesExecutionCluster(IKubernetes client, ResiliencePipeline reads) : IExecutionCluster
 {
     public async ValueTask<ClusterExecutionState> GetStateAsync(LedgerExecution execution, CancellationToken cancellationToken)
     {
@@ -22,7 +27,10 @@ internal sealed class KubernetesExecutionCluster(IKubernetes client) : IExecutio
 
         try
         {
-            var job = await client.BatchV1.ReadNamespacedJobAsync(execution.JobName, execution.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var job = await reads.ExecuteAsync(
+                static async (state, token) => await state.client.BatchV1.ReadNamespacedJobAsync(state.JobName, state.Namespace, cancellationToken: token).ConfigureAwait(false),
+                (client, execution.JobName, execution.Namespace),
+                cancellationToken).ConfigureAwait(false);
             if (job.Metadata?.NamespaceProperty != execution.Namespace || job.Metadata.Name != execution.JobName)
             {
                 return new ClusterExecutionState(ClusterPresence.Unknown, Detail: "the API server answered with another object than the one asked for");
@@ -39,7 +47,7 @@ internal sealed class KubernetesExecutionCluster(IKubernetes client) : IExecutio
         {
             return new ClusterExecutionState(ClusterPresence.Missing);
         }
-        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or IOException or TimeoutException
+        catch (Exception ex) when (KubernetesResilience.IsTransient(ex) || ex is HttpOperationException or BrokenCircuitException or TimeoutException
                                     || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return new ClusterExecutionState(ClusterPresence.Unknown, Detail: ex.Message);

@@ -10,14 +10,18 @@ namespace ExecutionSentinel.Watchdog;
 /// <item>the cluster cannot answer → skipped, nothing written ("unreachable" is unknown, never "gone");</item>
 /// <item>finished on the cluster → skipped (finished but not yet recorded: the application will record it);</item>
 /// <item>missing, younger than the dispatch grace → skipped;</item>
-/// <item>missing and older → re-read; still missing → an orphan, marked failed through the ledger's guarded update;</item>
+/// <item>missing, but a watch saw its Job finish within the Jobs' TTL plus a grace (a tombstone) → skipped (deleted by its TTL);</item>
+/// <item>missing, and no watch of its namespace has observed since before its dispatch → skipped (unknown, never "gone");</item>
+/// <item>missing otherwise → re-read; still missing → an orphan, marked failed through the gate and the ledger's guarded update;</item>
 /// <item>running within its timeout → confirmed;</item>
-/// <item>running past it → re-read; still running → terminated through the intervention gate, then marked failed; a failed
-/// or refused termination writes nothing;</item>
+/// <item>running past it → re-read; still running → the Job a watch observed under that name (its uid), if still running,
+/// is terminated through the intervention gate, then the execution is marked failed through the gate; a failed or refused
+/// termination writes nothing;</item>
 /// <item>a guarded update that finds the execution no longer running → nothing more (not counted, no report);</item>
 /// <item>one execution's error → logged and counted; the others are still processed.</item>
 /// </list>
-/// When more than half of a cycle's actions fail, the gate is suspended and a systemic failure is reported.
+/// When more than half of a cycle's actions fail, the gate is suspended and a systemic failure is reported. Every write,
+/// to the cluster or to the ledger, goes through the gate: mode, dry run, leadership, the hourly limit.
 /// </summary>
 public sealed class Reconciler
 {
@@ -155,31 +159,61 @@ public sealed class Reconciler
 
         tally.Attempted++;
         var reason = string.Create(CultureInfo.InvariantCulture, $"execution '{execution.Id}' ran {ranFor.TotalSeconds:0} s, past its timeout of {timeout.TotalSeconds:0} s");
-        var (outcome, interventionReport) = await _gate.InterveneAsync(
-            InterventionAction.TerminateTask, new InterventionTarget(execution.Namespace, execution.JobName, again.Uid ?? state.Uid, reason), cancellationToken).ConfigureAwait(false);
-        tally.Reports.Add(interventionReport);
-        if (outcome is not (InterventionOutcome.Executed or InterventionOutcome.NotFound))
+
+        // The ledger's name is only a key: the target is the Job a watch observed under that name (its uid), still running.
+        var resolution = _gate.Observed.FindJob(execution.Namespace, execution.JobName, again.Uid ?? state.Uid);
+        var terminated = await _gate.ActAsync(InterventionAction.TerminateTask, resolution, execution.Namespace, execution.JobName, reason, cancellationToken)
+            .ConfigureAwait(false);
+        tally.Reports.Add(terminated.Report);
+        if (terminated.Outcome is not (InterventionOutcome.Executed or InterventionOutcome.NotFound))
         {
-            tally.Failed += outcome == InterventionOutcome.Failed ? 1 : 0;
-            tally.Attempted -= outcome == InterventionOutcome.Failed ? 0 : 1; // A refusal or a dry run is not a failed action.
-            tally.Reports.Add(Report(WatchdogReportKinds.ExecutionOverrun, ReportSeverity.Warning, execution,
-                $"Execution '{execution.Id}' ({execution.JobName}) {reason}; it was not terminated ({outcome}).", Facts(execution, outcome)));
+            NotDone(execution, reason, terminated.Outcome, tally);
             return;
         }
 
-        if (await MarkFailedAsync(execution, "terminated by the watchdog: " + reason, tally, cancellationToken).ConfigureAwait(false))
+        // The second write of the same intervention: through the gate again (leadership is asked again right before it).
+        var marked = await _gate.MarkFailedAsync(_ledger, execution, "terminated by the watchdog: " + reason, terminated.Admission, cancellationToken).ConfigureAwait(false);
+        if (marked.Outcome == InterventionOutcome.Executed && !marked.Changed)
         {
-            tally.Terminated++;
-            tally.Reports.Add(Report(WatchdogReportKinds.ExecutionOverrun, ReportSeverity.Error, execution,
-                $"Execution '{execution.Id}' ({execution.JobName}) {reason}: terminated and marked failed.", Facts(execution, outcome)));
+            tally.RacesLost++; // Finished and recorded meanwhile: the guard kept the real outcome.
+            return;
         }
+
+        tally.Reports.Add(marked.Report);
+        if (marked.Outcome != InterventionOutcome.Executed)
+        {
+            NotDone(execution, reason, marked.Outcome, tally);
+            return;
+        }
+
+        tally.Terminated++;
+        tally.Reports.Add(Report(WatchdogReportKinds.ExecutionOverrun, ReportSeverity.Error, execution,
+            $"Execution '{execution.Id}' ({execution.JobName}) {reason}: terminated and marked failed.", Facts(execution, terminated.Outcome)));
+    }
+
+    /// <summary>An action refused (not counted as attempted) or failed (counted): the overrun is reported, nothing more.</summary>
+    private void NotDone(LedgerExecution execution, string reason, InterventionOutcome outcome, Tally tally)
+    {
+        tally.Failed += outcome == InterventionOutcome.Failed ? 1 : 0;
+        tally.Attempted -= outcome == InterventionOutcome.Failed ? 0 : 1; // A refusal or a dry run is not a failed action.
+        tally.Reports.Add(Report(WatchdogReportKinds.ExecutionOverrun, ReportSeverity.Warning, execution,
+            $"Execution '{execution.Id}' ({execution.JobName}) {reason}; it was not terminated ({outcome}).", Facts(execution, outcome)));
     }
 
     private async Task RecoverOrphanAsync(LedgerExecution execution, Tally tally, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // A Job a watch saw finish may have been deleted by its TTL before the application recorded the end: not an orphan.
+        // And without a watch of the namespace since before the dispatch, finished-and-deleted cannot be told from
+        // never-created: unknown, never "gone".
+        if (_gate.Observed.EndedRecently(execution.Namespace, execution.JobName) || !_gate.Observed.Covers(execution.Namespace, execution.DispatchedAt))
+        {
+            tally.Skipped++;
+            return;
+        }
+
         // Re-verify before acting: a slow registration or a flaky read must not make an orphan.
         var again = await _cluster.GetStateAsync(execution, cancellationToken).ConfigureAwait(false);
-        if (again.Presence != ClusterPresence.Missing)
+        if (again.Presence != ClusterPresence.Missing || _gate.Observed.EndedRecently(execution.Namespace, execution.JobName))
         {
             tally.Skipped++;
             return;
@@ -188,34 +222,26 @@ public sealed class Reconciler
         tally.Attempted++;
         var age = now - execution.DispatchedAt;
         var reason = string.Create(CultureInfo.InvariantCulture,
-            $"orphaned: the ledger calls it running but its Job '{execution.JobName}' is not on the cluster, {age.TotalSeconds:0} s after dispatch");
-        if (await MarkFailedAsync(execution, reason, tally, cancellationToken).ConfigureAwait(false))
+            $"orphaned: the ledger calls it running but its Job '{execution.JobName}' is not on the cluster, {age.TotalSeconds:0} s after dispatch, and no watch saw it finish");
+        var marked = await _gate.MarkFailedAsync(_ledger, execution, reason, continuing: null, cancellationToken).ConfigureAwait(false);
+        if (marked.Outcome != InterventionOutcome.Executed)
         {
-            tally.Orphans++;
-            tally.Reports.Add(Report(WatchdogReportKinds.OrphanRecovered, ReportSeverity.Error, execution,
-                $"Execution '{execution.Id}' was {reason}: marked failed.", Facts(execution, null)));
+            tally.Reports.Add(marked.Report);
+            tally.Failed += marked.Outcome == InterventionOutcome.Failed ? 1 : 0;
+            tally.Attempted -= marked.Outcome == InterventionOutcome.Failed ? 0 : 1;
+            return;
         }
-    }
 
-    /// <returns>Whether this call marked it failed.</returns>
-    private async Task<bool> MarkFailedAsync(LedgerExecution execution, string reason, Tally tally, CancellationToken cancellationToken)
-    {
-        try
+        if (!marked.Changed)
         {
-            if (await _ledger.TryMarkFailedAsync(execution.Id, reason, cancellationToken).ConfigureAwait(false))
-            {
-                return true;
-            }
-
             tally.RacesLost++; // Finished and recorded meanwhile: the guard kept the real outcome.
-            return false;
+            return;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.ExecutionReconcileFailed(_logger, ex, execution.Id);
-            tally.Failed++;
-            return false;
-        }
+
+        tally.Orphans++;
+        tally.Reports.Add(marked.Report);
+        tally.Reports.Add(Report(WatchdogReportKinds.OrphanRecovered, ReportSeverity.Error, execution,
+            $"Execution '{execution.Id}' was {reason}: marked failed.", Facts(execution, null)));
     }
 
     private SentinelReport Report(ReportKind kind, ReportSeverity severity, LedgerExecution? execution, string message, IReadOnlyDictionary<string, string> details) => new()
