@@ -16,7 +16,7 @@ public static class WatchdogSentinelBuilderExtensions
 {
     /// <summary>
     /// Puts the watchdog in front of the sentinel. Interventions stay off unless <paramref name="configure"/> enables them
-    /// (or DryRun); only the leader acts (a single replica leads unless <see cref="UseLeaderElection"/> is called); at most
+    /// (or DryRun); only the leader acts (a single replica leads unless <see cref="UseLeaderElection(ISentinelBuilder, Action{LeaderElectionOptions})"/> is called); at most
     /// <see cref="InterventionOptions.MaxPerHour"/> an hour. Registers <see cref="Watchdog"/> (status),
     /// <see cref="InterventionGate"/>, <see cref="HeartbeatMonitor"/> (configure <see cref="HeartbeatOptions"/> with
     /// <c>services.Configure</c>) and, when an <see cref="IExecutionLedger"/> is registered, <see cref="Reconciler"/>.
@@ -59,7 +59,12 @@ public static class WatchdogSentinelBuilderExtensions
         services.TryAddSingleton<IExecutionCluster>(sp => new KubernetesExecutionCluster(
             sp.GetRequiredService<IKubernetes>(),
             KubernetesResilience.Build(sp.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value, sp.GetRequiredService<TimeProvider>(), "watchdog/executions")));
-        services.TryAddSingleton<IInterventionRecord, MemoryInterventionRecord>();
+        services.TryAddSingleton<WatchdogAnnouncements>();
+
+        // Where the hourly limit is recorded: on the Lease with leader election (UseLeaderElection replaces this), else in
+        // the checkpoint store; in memory only for a dry run (an enabled watchdog refuses to start so).
+        services.TryAddSingleton<IInterventionRecord>(sp =>
+            sp.GetService<ICheckpointStore>() is { } store ? new CheckpointInterventionRecord(store) : new MemoryInterventionRecord());
         services.AddOptions<ReconcilerOptions>();
         services.AddOptions<HeartbeatOptions>();
         services.TryAddSingleton(sp => new HeartbeatMonitor(
@@ -67,9 +72,10 @@ public static class WatchdogSentinelBuilderExtensions
         services.TryAddSingleton(sp =>
         {
             var telemetry = sp.GetRequiredService<SentinelTelemetry>();
-            return new InterventionGate(
+            var leadership = sp.GetRequiredService<ILeadership>();
+            var gate = new InterventionGate(
                 sp.GetRequiredService<IClusterActuator>(),
-                sp.GetRequiredService<ILeadership>(),
+                leadership,
                 sp.GetRequiredService<IOptions<InterventionOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<IInterventionRecord>(),
@@ -79,6 +85,20 @@ public static class WatchdogSentinelBuilderExtensions
                 Observer = (action, outcome) => telemetry.Interventions.Add(
                     1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("outcome", outcome.ToString())),
             };
+            if (leadership is LeaseLeadership lease)
+            {
+                // A failing election is reported in every running watch and kept among the status's findings.
+                var announcements = sp.GetRequiredService<WatchdogAnnouncements>();
+                var time = sp.GetRequiredService<TimeProvider>();
+                lease.ElectionFailed += ex =>
+                {
+                    var report = LeaderElectionReports.Failed(lease, ex, time.GetUtcNow());
+                    gate.Record(report);
+                    announcements.Announce(report);
+                };
+            }
+
+            return gate;
         });
         services.TryAddSingleton(sp => new Watchdog(sp.GetRequiredService<InterventionGate>(), sp.GetRequiredService<SentinelHealth>()));
         services.TryAddSingleton(sp => new Reconciler(
@@ -93,7 +113,7 @@ public static class WatchdogSentinelBuilderExtensions
         // before or after this call); the probe itself stays registered as it is.
         services.Replace(ServiceDescriptor.Singleton(sp => SentinelServiceCollectionExtensions.CreateSentinel(
             sp, probe => new ObservingProbe(probe, sp.GetRequiredService<ObservedJobs>()))));
-        services.Replace(ServiceDescriptor.Singleton<ISentinel>(sp => new WatchdogSentinel(sp.GetRequiredService<Sentinel>(), sp.GetRequiredService<InterventionGate>())));
+        services.Replace(ServiceDescriptor.Singleton<ISentinel>(sp => new WatchdogSentinel(sp.GetRequiredService<Sentinel>(), sp.GetRequiredService<InterventionGate>(), sp.GetRequiredService<WatchdogAnnouncements>())));
         return builder;
     }
 
@@ -113,7 +133,62 @@ public static class WatchdogSentinelBuilderExtensions
         return builder.AddWatchdog();
     }
 
-    /// <summary>Elects a leader among conductor replicas through a Kubernetes Lease: only the leader intervenes.</summary>
+    /// <summary>
+    /// Elects a leader among conductor replicas through a Kubernetes Lease (KubernetesClient's <c>LeaderElector</c>): only
+    /// the leader intervenes, and only while its last renewal is younger than the renew deadline. The same Lease keeps the
+    /// hourly limit's record (an annotation), so the limit holds across restarts and leader changes. Election failures are
+    /// logged, reported (<see cref="WatchdogReportKinds.LeaderElectionFailed"/>) and retried with back-off. Needs
+    /// <c>get</c>/<c>update</c> (and <c>create</c>, unless the Lease exists) on the Lease: see docs/rbac.yaml.
+    /// </summary>
+    /// <param name="builder">The sentinel's builder.</param>
+    /// <param name="configure">Sets the Lease's namespace (required), its name and this replica's identity.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="OptionsValidationException">When the options are not valid (every problem named), on first use.</exception>
+    public static ISentinelBuilder UseLeaderElection(this ISentinelBuilder builder, Action<LeaderElectionOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.Replace(ServiceDescriptor.Singleton(sp =>
+        {
+            var options = new LeaderElectionOptions();
+            configure(options);
+            if (options.Problems() is { Count: > 0 } problems)
+            {
+                throw new OptionsValidationException("LeaderElection", typeof(LeaderElectionOptions), problems);
+            }
+
+            return options;
+        }));
+        services.Replace(ServiceDescriptor.Singleton<ILeadership>(sp =>
+        {
+            var options = sp.GetRequiredService<LeaderElectionOptions>();
+            var @lock = new k8s.LeaderElection.ResourceLock.LeaseLock(sp.GetRequiredService<IKubernetes>(), options.Namespace, options.LeaseName, options.Identity);
+            var config = new k8s.LeaderElection.LeaderElectionConfig(@lock)
+            {
+                LeaseDuration = options.LeaseDuration,
+                RenewDeadline = options.RenewDeadline,
+                RetryPeriod = options.RetryPeriod,
+            };
+            return new LeaseLeadership(config, sp.GetService<ILogger<LeaseLeadership>>(), sp.GetRequiredService<TimeProvider>());
+        }));
+        services.Replace(ServiceDescriptor.Singleton<IInterventionRecord>(sp =>
+        {
+            var options = sp.GetRequiredService<LeaderElectionOptions>();
+            var probe = sp.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            return new LeaseInterventionRecord(
+                sp.GetRequiredService<IKubernetes>(), options.Namespace, options.LeaseName, options.Identity,
+                KubernetesResilience.Build(probe, time, "watchdog/record"), probe.RequestTimeout, time);
+        }));
+        return builder;
+    }
+
+    /// <summary>
+    /// Elects a leader with a leadership of the application's own: only the leader intervenes. The hourly limit's record
+    /// then goes in the checkpoint store (<see cref="UseCheckpoints(ISentinelBuilder, string)"/>), which must be shared
+    /// by the replicas; prefer <see cref="UseLeaderElection(ISentinelBuilder, Action{LeaderElectionOptions})"/>.
+    /// </summary>
     /// <param name="builder">The sentinel's builder.</param>
     /// <param name="factory">Makes the leadership (e.g. <c>new LeaseLeadership(new LeaderElectionConfig(new LeaseLock(client, ns, name, identity)))</c>).</param>
     /// <returns>The builder.</returns>

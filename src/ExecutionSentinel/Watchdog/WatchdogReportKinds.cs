@@ -26,4 +26,10 @@ public static class WatchdogReportKinds
 
     /// <summary>A resumed watch found the cluster and the context disagreeing.</summary>
     public static ReportKind ConsistencyFinding { get; } = new("consistency-finding");
+
+    /// <summary>
+    /// Leader election failed (the Lease could not be read or written, or the elector threw): this replica does not
+    /// intervene until it works again; retried with back-off. Reported in every running watch, once per streak of failures.
+    /// </summary>
+    public static ReportKind LeaderElectionFailed { get; } = new("leader-election-failed");
 }

@@ -6,9 +6,10 @@ namespace ExecutionSentinel.Watchdog;
 /// The sentinel with the watchdog in front: passes every report through, records findings for the status, and asks the
 /// intervention gate to act on reports the policy maps to an action. Each watch records what it observes of its workflow's
 /// Jobs (name, uid, phase), and an action aims only at those: the report's task's Job as observed, or the workflow's
-/// running Jobs as observed. Every attempt's outcome is reported right after the report that caused it.
+/// running Jobs as observed. Every attempt's outcome is reported right after the report that caused it. Announcements that
+/// belong to no single watch (leader election failing) are reported in every running watch as they come.
 /// </summary>
-internal sealed class WatchdogSentinel(ISentinel inner, InterventionGate gate) : ISentinel
+internal sealed class WatchdogSentinel(ISentinel inner, InterventionGate gate, WatchdogAnnouncements announcements) : ISentinel
 {
     private static readonly HashSet<ReportKind> Findings =
     [
@@ -31,10 +32,41 @@ internal sealed class WatchdogSentinel(ISentinel inner, InterventionGate gate) :
         MonitoringContext context, IAsyncEnumerable<SentinelReport> reports, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var view = gate.Observed.Begin(context); // Before the inner watch attaches (at its first MoveNextAsync, below).
+        var announced = announcements.Listen();
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var enumerator = reports.GetAsyncEnumerator(stopWaiting.Token);
+        Task<bool>? next = null;
         try
         {
-            await foreach (var report in reports.WithCancellation(cancellationToken).ConfigureAwait(false))
+            Task<bool>? waiting = null;
+            while (true)
             {
+                // The watch's own reports and the announcements (leader election failing) as they come, whichever first.
+                next ??= enumerator.MoveNextAsync().AsTask();
+                waiting ??= announced.Reader.WaitToReadAsync(stopWaiting.Token).AsTask();
+                await Task.WhenAny(next, waiting).ConfigureAwait(false);
+                if (waiting.IsCompleted)
+                {
+                    waiting = null;
+                }
+
+                while (announced.Reader.TryRead(out var announcement))
+                {
+                    yield return announcement;
+                }
+
+                if (!next.IsCompleted)
+                {
+                    continue;
+                }
+
+                if (!await next.ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                next = null;
+                var report = enumerator.Current;
                 yield return report;
                 if (Findings.Contains(report.Kind))
                 {
@@ -60,6 +92,15 @@ internal sealed class WatchdogSentinel(ISentinel inner, InterventionGate gate) :
         }
         finally
         {
+            announcements.Stop(announced);
+            await stopWaiting.CancelAsync().ConfigureAwait(false);
+            if (next is { IsCompleted: false })
+            {
+                // The consumer stopped while the inner watch was between reports: it ends on the cancellation, then goes.
+                await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
+
+            await enumerator.DisposeAsync().ConfigureAwait(false);
             view.End();
         }
     }

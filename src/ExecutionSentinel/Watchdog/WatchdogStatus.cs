@@ -29,4 +29,7 @@ public sealed record WatchdogStatus
 
     /// <summary>Whether interventions stopped after a systemic failure.</summary>
     public bool Suspended { get; init; }
+
+    /// <summary>Why leader election fails now, when it does (<see langword="null"/> when it works or is not used).</summary>
+    public string? LeaderElectionFailure { get; init; }
 }

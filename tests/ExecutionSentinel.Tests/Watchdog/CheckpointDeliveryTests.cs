@@ -88,20 +88,6 @@ public sealed class CheckpointDeliveryTests
         }
     }
 
-    /// <summary>Completes synchronously, so fake time never moves while a checkpoint is being written.</summary>
-    private sealed class MemoryCheckpointStore : ICheckpointStore
-    {
-        private readonly Dictionary<string, WatchCheckpoint> _saved = [];
-
-        public ValueTask<WatchCheckpoint?> LoadAsync(string key, CancellationToken cancellationToken) => ValueTask.FromResult(_saved.GetValueOrDefault(key));
-
-        public ValueTask SaveAsync(string key, WatchCheckpoint checkpoint, CancellationToken cancellationToken)
-        {
-            _saved[key] = checkpoint;
-            return ValueTask.CompletedTask;
-        }
-    }
-
     /// <summary>
     /// Task a runs from the start, unchanged (a first hang); at 5 min task b starts (the workflow moved), then nothing
     /// changes again (a second hang); at 10 min both have finished and the engine signals.

@@ -20,6 +20,9 @@ public sealed class InterventionTests : IAsyncLifetime
     private FakeTimeProvider _time = null!;
     private ServiceProvider? _services;
 
+    /// <summary>Where the gate keeps its hourly record: shared by every gate of a test, as by a restarted conductor.</summary>
+    private MemoryCheckpointStore Checkpoints { get; } = new();
+
     public async Task InitializeAsync()
     {
         _server = await FakeKubeApiServer.StartAsync();
@@ -199,6 +202,7 @@ public sealed class InterventionTests : IAsyncLifetime
         services.AddSingleton<TimeProvider>(_time);
         services.AddSingleton<IKubernetes>(new k8s.Kubernetes(_server.ClientConfiguration));
         var builder = configure is null ? services.AddExecutionSentinel().AddWatchdog() : services.AddExecutionSentinel().AddWatchdog(configure);
+        builder.UseCheckpoints(Checkpoints);
         if (leadership is not null)
         {
             builder.UseLeaderElection(_ => leadership);

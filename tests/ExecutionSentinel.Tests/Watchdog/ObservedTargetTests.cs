@@ -25,7 +25,7 @@ public sealed class ObservedTargetTests
             {
                 o.Mode = InterventionMode.Enabled;
                 o.Actions["phase-started"] = InterventionAction.TerminateWorkflow;
-            }));
+            }).UseCheckpoints(new MemoryCheckpointStore()));
         var ns = harness.Driver.Namespace;
         harness.Server.Store.Upsert("jobs", HyperFlowObjects.ToNode(TargetIdentityTests.Job(ns, "database-backup", app: "database-backup")));
         harness.Server.Store.Upsert("jobs", HyperFlowObjects.ToNode(TargetIdentityTests.Job(ns, "jobzzzzz-individuals-999-1"))); // Another workflow's, HyperFlow's labels.
@@ -61,7 +61,7 @@ public sealed class ObservedTargetTests
                 {
                     o.Mode = InterventionMode.Enabled;
                     o.Actions["straggler"] = InterventionAction.TerminateTask;
-                });
+                }).UseCheckpoints(new MemoryCheckpointStore());
             });
         swap.Server = harness.Server;
 

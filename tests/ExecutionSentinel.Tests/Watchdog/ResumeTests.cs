@@ -90,20 +90,6 @@ public sealed class ResumeTests
         Assert.Null(await store.LoadAsync("other/engine", CancellationToken.None));
     }
 
-    /// <summary>Completes synchronously, so fake time never moves while a checkpoint is being written.</summary>
-    private sealed class MemoryCheckpointStore : ICheckpointStore
-    {
-        private readonly Dictionary<string, WatchCheckpoint> _saved = [];
-
-        public ValueTask<WatchCheckpoint?> LoadAsync(string key, CancellationToken cancellationToken) => ValueTask.FromResult(_saved.GetValueOrDefault(key));
-
-        public ValueTask SaveAsync(string key, WatchCheckpoint checkpoint, CancellationToken cancellationToken)
-        {
-            _saved[key] = checkpoint;
-            return ValueTask.CompletedTask;
-        }
-    }
-
     private static async Task<List<SentinelReport>> WatchAsync(
         SimulatedCluster cluster, FakeTimeProvider time, ICheckpointStore? directory, DateTimeOffset? until, MonitoringContext? context = null)
     {

@@ -1,3 +1,4 @@
+using ExecutionSentinel.Tests.Support;
 using ExecutionSentinel.FakeKube;
 using ExecutionSentinel.Watchdog;
 using k8s;
@@ -130,7 +131,7 @@ public sealed class TargetIdentityTests : IAsyncLifetime
         {
             o.Mode = InterventionMode.Enabled;
             o.MaxPerHour = 100;
-        });
+        }).UseCheckpoints(new MemoryCheckpointStore());
         _services = services.BuildServiceProvider();
         return _services;
     }

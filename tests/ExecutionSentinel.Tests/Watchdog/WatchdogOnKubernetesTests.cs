@@ -23,7 +23,7 @@ public sealed class WatchdogOnKubernetesTests
             {
                 o.Mode = InterventionMode.Enabled;
                 o.Actions["straggler"] = InterventionAction.TerminateTask;
-            }));
+            }).UseCheckpoints(new MemoryCheckpointStore()));
 
         var reports = await harness.RunAsync();
 
@@ -42,7 +42,7 @@ public sealed class WatchdogOnKubernetesTests
         await using var harness = await KubeHarness.StartAsync(Genome, builder: b =>
         {
             b.Services.AddSingleton<IExecutionLedger>(ledger);
-            b.AddWatchdog(o => o.Mode = InterventionMode.Enabled);
+            b.AddWatchdog(o => o.Mode = InterventionMode.Enabled).UseCheckpoints(new MemoryCheckpointStore());
         });
         var gate = harness.Services.GetRequiredService<InterventionGate>();
         WatchdogTestKit.ObserveServer(gate.Observed, harness.Server, harness.Context()); // A watch of the namespace from the start.

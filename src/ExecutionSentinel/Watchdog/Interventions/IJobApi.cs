@@ -61,7 +61,7 @@ internal sealed class KubernetesJobApi(IKubernetes client, ResiliencePipeline re
                 job.Name,
                 job.Namespace,
                 new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = job.Uid, ResourceVersion = resourceVersion }, PropagationPolicy = "Background" },
-                cancellationToken: linked.Token).ConfigureAwait(false);
+                cancellationToken: linked.Token).WaitAsync(writeTimeout, time, cancellationToken).ConfigureAwait(false); // Our own deadline too.
             return JobDeletion.Deleted;
         }
         catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.NotFound)
@@ -72,7 +72,7 @@ internal sealed class KubernetesJobApi(IKubernetes client, ResiliencePipeline re
         {
             return JobDeletion.Conflict;
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
             throw new TimeoutException($"Deleting {job} took longer than {writeTimeout.TotalSeconds:0.#} s.");
         }

@@ -140,6 +140,7 @@ public sealed class InterventionGate
                 RecentFindings = [.. _findings],
                 Mode = _options.Mode,
                 IsLeader = _leadership.IsLeader,
+                LeaderElectionFailure = _leadership is LeaseLeadership { LastFailure: { } failure } ? failure.Message : null,
                 Suspended = Suspended,
             };
         }

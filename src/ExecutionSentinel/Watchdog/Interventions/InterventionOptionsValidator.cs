@@ -7,9 +7,9 @@ namespace ExecutionSentinel.Watchdog;
 /// Checks the watchdog's options at start, naming each bad one by its configuration key. When the watchdog may act
 /// (<see cref="InterventionMode.DryRun"/> rehearses <see cref="InterventionMode.Enabled"/>, so both), the probe's task and
 /// Job selectors must be specific: an empty selector, or one that only excludes, matches the Jobs of every application
-/// in the namespace.
+/// in the namespace. An enabled watchdog also needs a durable record of its hourly limit.
 /// </summary>
-internal sealed class InterventionOptionsValidator(IOptionsMonitor<KubernetesProbeOptions> probe) : IValidateOptions<InterventionOptions>
+internal sealed class InterventionOptionsValidator(IOptionsMonitor<KubernetesProbeOptions> probe, IInterventionRecord record) : IValidateOptions<InterventionOptions>
 {
     /// <summary>The most interventions an hour the record holds.</summary>
     internal const int MaxMaxPerHour = 1000;
@@ -34,6 +34,12 @@ internal sealed class InterventionOptionsValidator(IOptionsMonitor<KubernetesPro
             {
                 failures.Add($"{nameof(options.Actions)}:{kind}", "must be None, TerminateTask or TerminateWorkflow", action);
             }
+        }
+
+        if (options.Mode == InterventionMode.Enabled && record is MemoryInterventionRecord)
+        {
+            failures.Add(nameof(options.Mode), "needs a record of the hourly limit that outlives a restart: call UseLeaderElection(...) "
+                + "(kept on the Lease) or UseCheckpoints(...) (kept in the checkpoint store); in memory, every restart would reset the limit", options.Mode);
         }
 
         if (options.Mode != InterventionMode.Off)

@@ -193,16 +193,22 @@ internal sealed class WatchView
     /// <summary>The Job a report is about (by its task, and its Job name when the report gives one), or why there is none to act on.</summary>
     public Resolution Find(string? taskName, string? jobName)
     {
+        ObservedJob? job;
         lock (_sync)
         {
-            var job = jobName is not null ? _jobs.GetValueOrDefault(jobName) : _jobs.Values.FirstOrDefault(j => j.TaskName == taskName);
-            if (job is null || (taskName is not null && job.TaskName != taskName))
-            {
-                return Resolution.Refused(InterventionOutcome.RefusedNotObserved);
-            }
-
-            return job.IsRunning ? Resolution.Of(job) : Resolution.Refused(InterventionOutcome.RefusedNotRunning);
+            job = jobName is not null ? _jobs.GetValueOrDefault(jobName) : _jobs.Values.FirstOrDefault(j => j.TaskName == taskName);
         }
+
+        if (job is null || (taskName is not null && job.TaskName != taskName))
+        {
+            // Seen to finish (a tombstone) is "not running"; never seen is "not observed". Asked outside this view's lock:
+            // the registry takes its own lock first, then this view's.
+            return Resolution.Refused(jobName is not null && _registry.EndedRecently(Namespace, jobName)
+                ? InterventionOutcome.RefusedNotRunning
+                : InterventionOutcome.RefusedNotObserved);
+        }
+
+        return job.IsRunning ? Resolution.Of(job) : Resolution.Refused(InterventionOutcome.RefusedNotRunning);
     }
 
     internal ObservedJob? Job(string name)
