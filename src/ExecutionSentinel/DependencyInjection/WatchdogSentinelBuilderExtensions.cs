@@ -96,6 +96,7 @@ public static class WatchdogSentinelBuilderExtensions
                     gate.Record(report);
                     announcements.Announce(report);
                 };
+                lease.ElectionRecovered += announcements.Withdraw;
             }
 
             return gate;

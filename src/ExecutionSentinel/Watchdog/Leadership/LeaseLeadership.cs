@@ -72,6 +72,9 @@ public sealed class LeaseLeadership : ILeadership, IAsyncDisposable
     /// </summary>
     public event Action<Exception>? ElectionFailed;
 
+    /// <summary>Raised when the election works again after <see cref="ElectionFailed"/>.</summary>
+    internal event Action? ElectionRecovered;
+
     /// <inheritdoc />
     public bool IsLeader => _leading && _lock.RenewedAt is { } renewed && _time.GetUtcNow() < renewed + _config.RenewDeadline;
 
@@ -187,6 +190,14 @@ public sealed class LeaseLeadership : ILeadership, IAsyncDisposable
         {
             _failing = false;
             Log.ElectionRecovered(_logger, _lock.Describe());
+            try
+            {
+                ElectionRecovered?.Invoke();
+            }
+            catch (Exception ex)
+            {
+                Log.LeadershipHandlerFailed(_logger, ex, nameof(ElectionRecovered));
+            }
         }
     }
 
