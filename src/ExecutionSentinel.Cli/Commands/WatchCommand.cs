@@ -70,6 +70,11 @@ internal static class WatchCommand
             environment = SentinelEnvironment.Read(Environment.GetEnvironmentVariable, arguments.EnvFile, required: arguments.EnvFileGiven);
             timings = WatchTimings.Resolve(arguments.Poll, arguments.Timeout, environment);
             actions = ParseActions(arguments.Act);
+            if (arguments.Interventions == InterventionMode.Enabled && arguments.Checkpoints is null)
+            {
+                throw new InputException("--interventions Enabled needs --checkpoints DIR: the hourly limit of interventions is kept there, so that a restart does not reset it");
+            }
+
             context = await ContextFile.ReadAsync(arguments.Context, Console.OpenStandardInput, cancellationToken).ConfigureAwait(false);
             kubeconfig = Kubeconfig.Resolve(arguments.Kubeconfig, environment.Kubeconfig, Environment.GetEnvironmentVariable);
             checkpoints = arguments.Checkpoints is { } directory ? Checkpoints.Check(directory) : null; // Last: it creates the directory.

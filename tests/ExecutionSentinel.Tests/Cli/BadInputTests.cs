@@ -62,6 +62,7 @@ public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<Bad
         new("--act with a number", ["--context", "-", "--act", "straggler=99"], 64, "--act 'straggler=99' must be KIND=ACTION, ACTION one of None, TerminateTask, TerminateWorkflow.", Stdin: Valid),
         new("SENTINEL_LOG_LEVEL a number", ["--context", "-"], 64, "SENTINEL_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, or one of Trace, Debug, Information, Warning, Error, Critical, None (was '42').", Stdin: Valid, Env: "SENTINEL_LOG_LEVEL=42"),
         new("--interventions a number", ["--context", "-", "--interventions", "2"], 64, "--interventions must be one of Off, DryRun, Enabled (was '2')", Stdin: Valid),
+        new("--interventions Enabled without --checkpoints", ["--context", "-", "--interventions", "Enabled"], 64, "--interventions Enabled needs --checkpoints DIR: the hourly limit of interventions is kept there", Stdin: Valid),
         new("--mode a number", ["--context", "-", "--mode", "7"], 64, "--mode must be one of Watch, Poll (was '7')", Stdin: Valid),
         new("--output a number", ["demo", "--output", "1"], 64, "--output must be one of Text, Json (was '1')"),
         new("an unknown flag", ["--context", "-", "--pol"], 64, "Unrecognized command or argument '--pol'", Stdin: Valid),
