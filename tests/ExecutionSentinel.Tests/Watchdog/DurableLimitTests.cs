@@ -87,6 +87,20 @@ public sealed class DurableLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_interventions_never_take_more_than_the_limit_check_and_record_are_one_step()
+    {
+        await using var provider = Replica(b => b.UseCheckpoints(new MemoryCheckpointStore()));
+        var gate = provider.GetRequiredService<InterventionGate>();
+        var jobs = Observe(gate).Take(8).Select(j => j.Identity.Name).ToList();
+
+        var outcomes = await Task.WhenAll(jobs.Select(job => Task.Run(() => TerminateAsync(gate, job))));
+
+        Assert.Equal(2, outcomes.Count(o => o == InterventionOutcome.Executed));
+        Assert.Equal(jobs.Count - 2, outcomes.Count(o => o == InterventionOutcome.RefusedLimit));
+        Assert.Equal(2, _server.Requests.Count(r => r.StartsWith("DELETE", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void An_enabled_watchdog_with_its_record_only_in_memory_refuses_to_start_and_says_how_to_fix_it()
     {
         using var provider = Replica(configure: null);
