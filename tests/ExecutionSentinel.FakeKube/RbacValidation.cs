@@ -122,7 +122,9 @@ public static partial class RbacValidation
 
         if (previous?["roleRef"] is JsonNode before && !JsonNode.DeepEquals(before, json["roleRef"]))
         {
-            errors.Add(new FieldError("roleRef", "FieldValueInvalid", $"Invalid value: {Describe(json["roleRef"])}: cannot change roleRef"));
+            // The server prints the Go value: rbac.RoleRef{APIGroup:"…", Kind:"…", Name:"…"}.
+            errors.Add(new FieldError("roleRef", "FieldValueInvalid",
+                $"Invalid value: rbac.RoleRef{{APIGroup:\"{refGroup}\", Kind:\"{refKind}\", Name:\"{refName}\"}}: cannot change roleRef"));
         }
 
         return errors;
@@ -267,7 +269,13 @@ public static partial class RbacValidation
     private static FieldError Invalid(string field, string value, string detail) =>
         new(field, "FieldValueInvalid", $"Invalid value: \"{value}\": {detail}");
 
-    private static string Describe(JsonNode? value) => value is null ? "null" : Json.Write(value);
+    /// <summary>A value as the server's field errors print it (Go's <c>%#v</c>): <c>[]string{"/healthz"}</c>.</summary>
+    private static string Describe(JsonNode? value) => value switch
+    {
+        null => "null",
+        JsonArray array => "[]string{" + string.Join(", ", array.Select(v => Json.Write(v ?? ""))) + "}",
+        _ => Json.Write(value),
+    };
 
     private static bool IsDnsSubdomain(string name) => name.Length <= 253 && DnsSubdomain().IsMatch(name);
 
