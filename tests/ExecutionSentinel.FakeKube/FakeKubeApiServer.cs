@@ -33,7 +33,8 @@ public sealed class FakeKubeOptions
 /// from a version inside the history window, 410 outside it, 504 for a version from the future, DELETED/ADDED when an
 /// object stops/starts matching the selectors, bookmarks about once a minute), get, create, update, merge patch,
 /// delete (preconditions, propagation, graceful pod deletion) and exec over WebSocket (v5/v4.channel.k8s.io); bearer
-/// tokens and per-token grants (401/403); injected faults.
+/// tokens, per-token grants and RBAC from the Roles and bindings stored in it (401/403), access reviews and
+/// impersonation (<c>kubectl auth can-i</c>), RBAC object validation; injected faults.
 /// </summary>
 public sealed partial class FakeKubeApiServer : IAsyncDisposable
 {

@@ -17,11 +17,22 @@ public sealed class RbacManifestWatchTests
     private static readonly WorkflowTrace Genome = WorkflowTrace.LoadBundled("1000genome-chameleon-2ch-100k-001");
 
     [Fact]
-    public async Task Observe_and_signal_are_enough_to_watch_a_workflow_to_completion()
+    public async Task Observe_and_signal_bound_as_the_manifest_says_are_enough_to_watch_a_workflow_to_completion()
     {
         await using var harness = await StartAsync();
         using var kubectl = await ApplyAsync(harness);
-        await OkAsync(kubectl, "delete", "rolebinding", "execution-sentinel-act", "-n", Workflow); // observing needs no act
+        foreach (var binding in new[] { "execution-sentinel-observe", "execution-sentinel-signal", "execution-sentinel-act" })
+        {
+            await OkAsync(kubectl, "delete", "rolebinding", binding, "-n", Workflow);
+        }
+
+        // The manifest's per-namespace bindings, as its comments give them (observe and signal; no act).
+        var perNamespace = RbacManifest.Commands().Where(c => c.Args is ["create", "rolebinding", ..] && c.Args.Any(a => a.StartsWith("--clusterrole=", StringComparison.Ordinal))).ToList();
+        Assert.Equal(2, perNamespace.Count);
+        foreach (var command in perNamespace)
+        {
+            await OkAsync(kubectl, command.ArgsWith(("wf-1000g", Workflow)));
+        }
 
         var reports = await harness.RunAsync();
 
