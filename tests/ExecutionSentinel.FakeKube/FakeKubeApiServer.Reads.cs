@@ -15,7 +15,7 @@ public sealed partial class FakeKubeApiServer
 
     private async Task GetAsync(HttpContext context, ResourcePath target)
     {
-        if (Store.Get(target.Resource, target.Namespace!, target.Name!) is { } item)
+        if (Store.Get(target.Resource, target.StoreNamespace, target.Name!) is { } item)
         {
             await WriteJsonAsync(context, 200, item.Json).ConfigureAwait(false);
             return;

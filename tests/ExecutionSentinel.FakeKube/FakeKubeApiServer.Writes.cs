@@ -112,7 +112,7 @@ public sealed partial class FakeKubeApiServer
             return;
         }
 
-        var (ns, name) = (target.Namespace!, target.Name!);
+        var (ns, name) = (target.StoreNamespace, target.Name!);
         var existing = Store.Get(target.Resource, ns, name);
         if (existing is null)
         {
@@ -244,6 +244,11 @@ public sealed partial class FakeKubeApiServer
         metadata.Remove("deletionTimestamp");
         metadata.Remove("deletionGracePeriodSeconds");
         metadata["creationTimestamp"] = KubeTime.Format(Time.GetUtcNow());
+        if (target.Api == ApiResource.Leases)
+        {
+            json["spec"] ??= new JsonObject(); // A Lease always has a spec (a struct in the API), if only {}.
+        }
+
         if (target.Api == ApiResource.Pods)
         {
             var spec = json["spec"] as JsonObject ?? [];
@@ -252,6 +257,11 @@ public sealed partial class FakeKubeApiServer
             var status = json["status"] as JsonObject ?? [];
             status["phase"] ??= "Pending";
             json["status"] = status;
+        }
+
+        if (!await AdmitAsync(context, target, json, previous: null).ConfigureAwait(false))
+        {
+            return;
         }
 
         if (Store.TryCreate(target.Resource, json) is not { } created)
@@ -294,7 +304,7 @@ public sealed partial class FakeKubeApiServer
             return;
         }
 
-        if (Store.Get(target.Resource, target.Namespace!, target.Name!) is not { } existing)
+        if (Store.Get(target.Resource, target.StoreNamespace, target.Name!) is not { } existing)
         {
             await WriteJsonAsync(context, 404, KubeStatus.NotFound(target.Api, target.Name!)).ConfigureAwait(false);
             return;
@@ -308,7 +318,10 @@ public sealed partial class FakeKubeApiServer
         }
 
         merged["metadata"]!["name"] = target.Name;
-        merged["metadata"]!["namespace"] = target.Namespace;
+        if (target.Api.Namespaced)
+        {
+            merged["metadata"]!["namespace"] = target.Namespace;
+        }
         if (patch?["metadata"]?["resourceVersion"] is null)
         {
             merged["metadata"]!.AsObject().Remove("resourceVersion"); // A patch without a version applies to whatever is there.
@@ -329,6 +342,11 @@ public sealed partial class FakeKubeApiServer
         // Only the server sets a deletion; what a client sends there is ignored (the stored one is kept).
         metadata.Remove("deletionTimestamp");
         metadata.Remove("deletionGracePeriodSeconds");
+        if (!await AdmitAsync(context, target, json, Store.Get(target.Resource, target.StoreNamespace, target.Name!)).ConfigureAwait(false))
+        {
+            return;
+        }
+
         long? expected = long.TryParse((string?)metadata["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
         var (stored, found) = Store.TryReplace(target.Resource, json, expected);
         if (found is null)
@@ -352,9 +370,25 @@ public sealed partial class FakeKubeApiServer
         JsonObject? json;
         try
         {
-            json = (await ReadBodyAsync(context).ConfigureAwait(false)) as JsonObject;
+            if (KubeProtobuf.IsProtobuf(context.Request.ContentType))
+            {
+                // kubectl's typed commands (create role, auth can-i…) post protobuf and accept JSON back.
+                using var buffer = new MemoryStream();
+                await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+                json = KubeProtobuf.ReadObject(buffer.ToArray());
+                if (json is null)
+                {
+                    await WriteJsonAsync(context, 415, KubeStatus.Failure(415, "UnsupportedMediaType",
+                        $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")).ConfigureAwait(false);
+                    return null;
+                }
+            }
+            else
+            {
+                json = (await ReadBodyAsync(context).ConfigureAwait(false)) as JsonObject;
+            }
         }
-        catch (System.Text.Json.JsonException ex)
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException)
         {
             await WriteJsonAsync(context, 400, KubeStatus.BadRequest("the body of the request was in an unknown format: " + ex.Message)).ConfigureAwait(false);
             return null;
@@ -378,13 +412,21 @@ public sealed partial class FakeKubeApiServer
         json["apiVersion"] = target.Api.GroupVersion;
         var metadata = json["metadata"] as JsonObject ?? [];
         json["metadata"] = metadata;
-        if ((string?)metadata["namespace"] is { Length: > 0 } ns && ns != target.Namespace)
+        if ((string?)metadata["namespace"] is { Length: > 0 } ns && ns != target.Namespace && target.Api.Namespaced)
         {
             await WriteJsonAsync(context, 400, KubeStatus.BadRequest("the namespace of the provided object does not match the namespace sent on the request")).ConfigureAwait(false);
             return null;
         }
 
-        metadata["namespace"] = target.Namespace;
+        if (target.Api.Namespaced)
+        {
+            metadata["namespace"] = target.Namespace;
+        }
+        else
+        {
+            metadata.Remove("namespace"); // As the API server does for a cluster-scoped kind.
+        }
+
         return json;
     }
 

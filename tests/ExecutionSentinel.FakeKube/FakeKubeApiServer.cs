@@ -33,7 +33,8 @@ public sealed class FakeKubeOptions
 /// from a version inside the history window, 410 outside it, 504 for a version from the future, DELETED/ADDED when an
 /// object stops/starts matching the selectors, bookmarks about once a minute), get, create, update, merge patch,
 /// delete (preconditions, propagation, graceful pod deletion) and exec over WebSocket (v5/v4.channel.k8s.io); bearer
-/// tokens and per-token grants (401/403); injected faults.
+/// tokens, per-token grants and RBAC from the Roles and bindings stored in it (401/403), access reviews and
+/// impersonation (<c>kubectl auth can-i</c>), RBAC object validation; injected faults.
 /// </summary>
 public sealed partial class FakeKubeApiServer : IAsyncDisposable
 {
@@ -49,6 +50,7 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         _app = app;
         Time = options.Time;
         Store = new ObjectStore(Time);
+        Auth = new FakeAuth(Store);
         if (options.BookmarkInterval is { } interval)
         {
             _bookmarks = Time.CreateTimer(_ => Store.Bookmark(), null, interval, interval);
@@ -59,8 +61,8 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
 
     public FaultPlan Faults { get; } = new();
 
-    /// <summary>Tokens and their grants; the admin token may do everything.</summary>
-    public FakeAuth Auth { get; } = new();
+    /// <summary>Tokens and their grants; the admin token may do everything. Stored RBAC objects grant too.</summary>
+    public FakeAuth Auth { get; }
 
     /// <summary>The server's clock.</summary>
     public TimeProvider Time { get; }
@@ -159,11 +161,31 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
             return;
         }
 
+        if (request.Headers["Impersonate-User"].ToString() is { Length: > 0 } impersonated)
+        {
+            // Impersonation needs the verb "impersonate" on users (or on the service account, in its namespace).
+            var account = impersonated.Split(':') is ["system", "serviceaccount", var saNamespace, var saName] ? (saNamespace, saName) : ((string, string)?)null;
+            var check = account is var (accountNamespace, accountName)
+                ? new AccessRequest("impersonate", "", "serviceaccounts", null, accountNamespace, accountName)
+                : new AccessRequest("impersonate", "", "users", null, null, impersonated);
+            if (!Authorize(identity, check))
+            {
+                var message = $"{check.Resource} \"{check.Name}\" is forbidden: User \"{identity.User}\" cannot impersonate resource \"{check.Resource}\" in API group \"\" "
+                    + (check.Namespace is null ? "at the cluster scope" : $"in the namespace \"{check.Namespace}\"");
+                await WriteJsonAsync(context, 403, KubeStatus.Failure(403, "Forbidden", message)).ConfigureAwait(false);
+                return;
+            }
+
+            identity = FakeAuth.Impersonated(impersonated, [.. request.Headers["Impersonate-Group"].Where(g => !string.IsNullOrEmpty(g)).Select(g => g!)]);
+        }
+
         // Discovery is open to every authenticated user (system:discovery).
         var discovery = path switch
         {
             "/api" => Discovery.CoreVersions(Address.Authority),
             "/apis" => Discovery.Groups,
+            "/openapi/v3" => Discovery.OpenApiRoot,
+            _ when path.StartsWith("/openapi/v3/", StringComparison.Ordinal) => Discovery.OpenApi(path["/openapi/v3/".Length..]),
             _ when path.StartsWith("/api/", StringComparison.Ordinal) && path.Count(c => c == '/') == 2 => Discovery.Resources(path["/api/".Length..]),
             _ when path.StartsWith("/apis/", StringComparison.Ordinal) && path.Count(c => c == '/') == 3 => Discovery.Resources(path["/apis/".Length..]),
             _ => null,
@@ -183,6 +205,12 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         if (!ResourcePath.TryParse(path, out var target))
         {
             await WriteJsonAsync(context, 404, """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404}""").ConfigureAwait(false);
+            return;
+        }
+
+        if (target.Api == ApiResource.SelfSubjectAccessReviews)
+        {
+            await ReviewAccessAsync(context, identity, target).ConfigureAwait(false);
             return;
         }
 
@@ -207,7 +235,7 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
             }
 
             var verb = Verb(kind.Value);
-            if (!identity.Allows(verb, target.AuthorizationResource, target.Namespace))
+            if (!Authorize(identity, new AccessRequest(verb, target.Api.Group, target.Api.Plural, target.Subresource, target.Namespace, target.Name)))
             {
                 await WriteJsonAsync(context, 403, KubeStatus.Forbidden(target.Api, target.Name, identity.User, verb, target.AuthorizationResource, target.Namespace)).ConfigureAwait(false);
                 return;
@@ -238,7 +266,7 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
             return;
         }
 
-        if (!identity.Allows(verb, "namespaces", null))
+        if (!Authorize(identity, new AccessRequest(verb, "", "namespaces", null, null, name)))
         {
             var subject = name is null ? "namespaces" : $"namespaces \"{name}\"";
             var message = $"{subject} is forbidden: User \"{identity.User}\" cannot {verb} resource \"namespaces\" in API group \"\" at the cluster scope";
@@ -282,7 +310,7 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         (_, { Subresource: "exec" }) => RequestKind.Exec,
         ("GET", { Name: not null }) => RequestKind.Get,
         ("GET", _) => watch ? RequestKind.Watch : RequestKind.List,
-        ("POST", { Name: null, Namespace: not null }) => RequestKind.Create,
+        ("POST", { Name: null }) when target.Namespace is not null || !target.Api.Namespaced => RequestKind.Create,
         ("PUT", { Name: not null }) => RequestKind.Update,
         ("PATCH", { Name: not null }) => RequestKind.Patch,
         ("DELETE", { Name: not null }) => RequestKind.Delete,

@@ -109,7 +109,7 @@ public sealed class ObjectStore
         lock (_lock)
         {
             var metadata = json["metadata"]!.AsObject();
-            var key = (resource, (string)metadata["namespace"]!, (string)metadata["name"]!);
+            var key = (resource, (string?)metadata["namespace"] ?? "", (string)metadata["name"]!);
             _objects.TryGetValue(key, out var previous);
             return Write(resource, json, previous);
         }
@@ -138,7 +138,7 @@ public sealed class ObjectStore
         lock (_lock)
         {
             var metadata = json["metadata"]!.AsObject();
-            return _objects.ContainsKey((resource, (string)metadata["namespace"]!, (string)metadata["name"]!)) ? null : Write(resource, json, previous: null);
+            return _objects.ContainsKey((resource, (string?)metadata["namespace"] ?? "", (string)metadata["name"]!)) ? null : Write(resource, json, previous: null);
         }
     }
 
@@ -149,7 +149,7 @@ public sealed class ObjectStore
         lock (_lock)
         {
             var metadata = json["metadata"]!.AsObject();
-            if (!_objects.TryGetValue((resource, (string)metadata["namespace"]!, (string)metadata["name"]!), out var previous))
+            if (!_objects.TryGetValue((resource, (string?)metadata["namespace"] ?? "", (string)metadata["name"]!), out var previous))
             {
                 return (null, null);
             }
@@ -184,12 +184,12 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>The namespaces that hold objects now.</summary>
+    /// <summary>The namespaces that hold objects now (cluster-scoped objects, stored under <c>""</c>, are in none).</summary>
     public IReadOnlyList<string> Namespaces()
     {
         lock (_lock)
         {
-            return [.. _objects.Keys.Select(k => k.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            return [.. _objects.Keys.Select(k => k.Namespace).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         }
     }
 

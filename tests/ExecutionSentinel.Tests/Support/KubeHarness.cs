@@ -22,13 +22,13 @@ internal sealed class KubeHarness : IAsyncDisposable
     private readonly List<(TimeSpan At, Action<KubeHarness> Action)> _actions = [];
     private readonly ChangeSignal _informers = new();
 
-    private KubeHarness(FakeKubeApiServer server, FakeTimeProvider time, SimulatedCluster cluster, ServiceProvider services)
+    private KubeHarness(FakeKubeApiServer server, FakeTimeProvider time, SimulatedCluster cluster, ServiceProvider services, string? workflowNamespace)
     {
         Server = server;
         Time = time;
         Cluster = cluster;
         _services = services;
-        Driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-" + Guid.NewGuid().ToString("N")[..8]))
+        Driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, workflowNamespace ?? "wf-" + Guid.NewGuid().ToString("N")[..8]))
         {
             BookmarkInterval = null, // The server sends them itself, once a minute of the same fake clock.
         };
@@ -61,7 +61,9 @@ internal sealed class KubeHarness : IAsyncDisposable
         Action<SentinelOptions>? sentinel = null,
         Action<KubernetesProbeOptions>? probe = null,
         Action<ISentinelBuilder>? builder = null,
-        Grant[]? grants = null)
+        Grant[]? grants = null,
+        string? workflowNamespace = null,
+        (string Namespace, string Name)? serviceAccount = null)
     {
         var time = new FakeTimeProvider(SentinelHarness.Epoch);
         var server = await FakeKubeApiServer.StartAsync(time); // One clock: grace periods, bookmarks and history age move with the run.
@@ -70,6 +72,12 @@ internal sealed class KubeHarness : IAsyncDisposable
         {
             // The sentinel runs as a service account with only these grants, as RBAC would give it.
             configuration = server.ClientConfigurationFor(server.Auth.AddServiceAccount("conductor", "sentinel", grants));
+        }
+        else if (serviceAccount is var (accountNamespace, accountName))
+        {
+            // The sentinel runs with this service account's token: it may do what the RBAC objects stored in the server
+            // (applied with kubectl before the run) bind to it, and nothing while the ServiceAccount does not exist.
+            configuration = server.ClientConfigurationFor(server.Auth.IssueServiceAccountToken(accountNamespace, accountName));
         }
 
         var clusterOptions = new SimulatedClusterOptions { ParallelSlots = 8 };
@@ -91,7 +99,7 @@ internal sealed class KubeHarness : IAsyncDisposable
                 probe?.Invoke(o);
             });
         builder?.Invoke(sentinelBuilder);
-        return new KubeHarness(server, time, simulated, services.BuildServiceProvider(validateScopes: true));
+        return new KubeHarness(server, time, simulated, services.BuildServiceProvider(validateScopes: true), workflowNamespace);
     }
 
     /// <summary>

@@ -38,9 +38,18 @@ internal sealed class Kubectl : IDisposable
 
     public string KubeconfigPath => _kubeconfig;
 
-    public async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    /// <summary>Runs kubectl with <paramref name="stdin"/> on its standard input (<c>kubectl create -f -</c>).</summary>
+    public async Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(string? stdin, params string[] args)
     {
-        using var process = Start(args);
+        using var process = Start(stdin is not null, args);
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
@@ -49,10 +58,13 @@ internal sealed class Kubectl : IDisposable
     }
 
     /// <summary>Starts kubectl and hands back its output as it comes, for commands that do not end (<c>--watch</c>).</summary>
-    public Process Start(params string[] args)
+    public Process Start(params string[] args) => Start(redirectInput: false, args);
+
+    private Process Start(bool redirectInput, string[] args)
     {
         var info = new ProcessStartInfo("kubectl")
         {
+            RedirectStandardInput = redirectInput,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
