@@ -96,7 +96,7 @@ public sealed class RbacManifestWatchTests
             {
                 o.Mode = InterventionMode.Enabled;
                 o.Actions["straggler"] = InterventionAction.TerminateTask;
-            }));
+            }).UseCheckpoints(new MemoryCheckpointStore()));
         using var kubectl = await ApplyAsync(harness);
         if (!bound)
         {
