@@ -15,8 +15,11 @@ namespace ExecutionSentinel.Tests.Kubernetes.Stalls;
 /// </summary>
 public sealed class StalledServerTests(StalledServerTests.StalledWatches watches, ITestOutputHelper output) : IClassFixture<StalledServerTests.StalledWatches>
 {
-    /// <summary>How long a consumer's way out may take.</summary>
-    private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a consumer's way out may take: not a speed target (the suite runs on a loaded 2-core machine) but a line
+    /// between leaving at once and waiting for the stalled request, which the server holds until the watch's 20 s timeout.
+    /// </summary>
+    private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(8);
 
     /// <summary>How much later than its timeout a watch may end: a loaded 2-core machine, not a hang.</summary>
     private static readonly TimeSpan EndSlack = TimeSpan.FromSeconds(15);
@@ -48,7 +51,7 @@ public sealed class StalledServerTests(StalledServerTests.StalledWatches watches
 
     [Theory]
     [MemberData(nameof(Stalls))]
-    public async Task Cancelling_the_consumers_token_ends_the_stream_within_two_seconds(Stall stall)
+    public async Task Cancelling_the_consumers_token_ends_the_stream_without_waiting_for_the_stalled_request(Stall stall)
     {
         var run = await watches.ResultAsync(stall, Exit.Cancel);
         output.WriteLine(run.Describe());
@@ -60,7 +63,7 @@ public sealed class StalledServerTests(StalledServerTests.StalledWatches watches
 
     [Theory]
     [MemberData(nameof(Stalls))]
-    public async Task Breaking_out_of_await_foreach_finishes_within_two_seconds(Stall stall)
+    public async Task Breaking_out_of_await_foreach_does_not_wait_for_the_stalled_request(Stall stall)
     {
         var run = await watches.ResultAsync(stall, Exit.Break);
         output.WriteLine(run.Describe());
