@@ -65,8 +65,10 @@ public static class WatchdogSentinelBuilderExtensions
         // the checkpoint store; in memory only for a dry run (an enabled watchdog refuses to start so).
         services.TryAddSingleton<IInterventionRecord>(sp =>
             sp.GetService<ICheckpointStore>() is { } store ? new CheckpointInterventionRecord(store) : new MemoryInterventionRecord());
-        services.AddOptions<ReconcilerOptions>();
-        services.AddOptions<HeartbeatOptions>();
+        services.AddOptions<ReconcilerOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsValidator>());
+        services.AddOptions<HeartbeatOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeartbeatOptions>, HeartbeatOptionsValidator>());
         services.TryAddSingleton(sp => new HeartbeatMonitor(
             sp.GetRequiredService<IOptions<HeartbeatOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<HeartbeatMonitor>>()));
         services.TryAddSingleton(sp =>

@@ -17,6 +17,13 @@ public sealed class InterventionOptions
     /// <c>"workflow-stalled": "TerminateWorkflow"</c>). Empty by default: no report leads to an action.
     /// </summary>
     public IDictionary<string, InterventionAction> Actions { get; } = new Dictionary<string, InterventionAction>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The report kinds of the application's own detectors that <see cref="Actions"/> may name. A kind in
+    /// <see cref="Actions"/> that is neither built in nor listed here is refused at start: a misspelt kind would
+    /// otherwise never act, silently.
+    /// </summary>
+    public ISet<string> CustomKinds { get; } = new HashSet<string>(StringComparer.Ordinal);
 }
 
 /// <summary>Whether the watchdog acts.</summary>

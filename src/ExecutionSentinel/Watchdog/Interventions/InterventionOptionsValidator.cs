@@ -34,6 +34,12 @@ internal sealed class InterventionOptionsValidator(IOptionsMonitor<KubernetesPro
             {
                 failures.Add($"{nameof(options.Actions)}:{kind}", "must be None, TerminateTask or TerminateWorkflow", action);
             }
+
+            if (!KnownReportKinds.Names.Contains(kind) && !options.CustomKinds.Contains(kind))
+            {
+                var guess = KnownReportKinds.Closest(kind) is { } closest ? $" (did you mean '{closest}'?)" : "";
+                failures.Add($"{nameof(options.Actions)}:{kind}", $"names no report kind the sentinel emits{guess}; list a custom detector's kind in {nameof(options.CustomKinds)}", action);
+            }
         }
 
         if (options.Mode == InterventionMode.Enabled && record is MemoryInterventionRecord)
