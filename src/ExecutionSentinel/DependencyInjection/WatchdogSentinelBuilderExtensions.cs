@@ -17,7 +17,7 @@ public static class WatchdogSentinelBuilderExtensions
     /// <summary>
     /// Puts the watchdog in front of the sentinel. Interventions stay off unless <paramref name="configure"/> enables them
     /// (or DryRun); only the leader acts (a single replica leads unless <see cref="UseLeaderElection(ISentinelBuilder, Action{LeaderElectionOptions})"/> is called); at most
-    /// <see cref="InterventionOptions.MaxPerHour"/> an hour. Registers <see cref="Watchdog"/> (status),
+    /// <see cref="InterventionOptions.MaxPerHour"/> an hour. Registers <see cref="WatchdogStatusProvider"/> (status),
     /// <see cref="InterventionGate"/>, <see cref="HeartbeatMonitor"/> (configure <see cref="HeartbeatOptions"/> with
     /// <c>services.Configure</c>) and, when an <see cref="IExecutionLedger"/> is registered, <see cref="Reconciler"/>.
     /// </summary>
@@ -103,7 +103,7 @@ public static class WatchdogSentinelBuilderExtensions
 
             return gate;
         });
-        services.TryAddSingleton(sp => new Watchdog(sp.GetRequiredService<InterventionGate>(), sp.GetRequiredService<SentinelHealth>()));
+        services.TryAddSingleton(sp => new WatchdogStatusProvider(sp.GetRequiredService<InterventionGate>(), sp.GetRequiredService<SentinelHealth>()));
         services.TryAddSingleton(sp => new Reconciler(
             sp.GetService<IExecutionLedger>() ?? throw new InvalidOperationException("The Reconciler needs an IExecutionLedger: register the application's ledger."),
             sp.GetRequiredService<IExecutionCluster>(),

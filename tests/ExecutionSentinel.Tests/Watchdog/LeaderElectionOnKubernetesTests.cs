@@ -146,7 +146,7 @@ public sealed class LeaderElectionOnKubernetesTests : IAsyncLifetime
         Assert.Contains("Forbidden", report.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(WatchOutcome.Completed, reports[^1].Summary!.Outcome);
         Assert.False(leadership.IsLeader);
-        Assert.NotNull(harness.Services.GetRequiredService<ExecutionSentinel.Watchdog.Watchdog>().GetStatus().LeaderElectionFailure);
+        Assert.NotNull(harness.Services.GetRequiredService<ExecutionSentinel.Watchdog.WatchdogStatusProvider>().GetStatus().LeaderElectionFailure);
     }
 
     private LeaderElectionConfig Config(string identity) => new(new LeaseLock(_client, Conductor, LeaderElectionOptions.DefaultLeaseName, identity))

@@ -87,7 +87,7 @@ public sealed class WatchdogDetectorTests
             });
 
         var reports = await harness.RunAsync();
-        var status = harness.Services.GetRequiredService<ExecutionSentinel.Watchdog.Watchdog>().GetStatus();
+        var status = harness.Services.GetRequiredService<ExecutionSentinel.Watchdog.WatchdogStatusProvider>().GetStatus();
 
         var intervention = Assert.Single(reports, r => r.Kind == WatchdogReportKinds.Intervention);
         Assert.Equal("DryRun", intervention.Details["outcome"]);

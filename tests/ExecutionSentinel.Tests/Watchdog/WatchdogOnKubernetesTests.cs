@@ -32,7 +32,7 @@ public sealed class WatchdogOnKubernetesTests
         Assert.Equal(straggler.Name, intervention.TaskName);
         Assert.Contains(harness.Server.Requests, r => r.StartsWith("DELETE /apis/batch/v1/namespaces/", StringComparison.Ordinal) && r.Contains(intervention.JobName!, StringComparison.Ordinal));
         Assert.Single(reports, r => r.Kind == ReportKind.TaskLost && r.TaskName == straggler.Name);
-        Assert.Equal(1, harness.Services.GetRequiredService<ExecutionSentinel.Watchdog.Watchdog>().GetStatus().InterventionsDone);
+        Assert.Equal(1, harness.Services.GetRequiredService<ExecutionSentinel.Watchdog.WatchdogStatusProvider>().GetStatus().InterventionsDone);
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class RbacManifestWatchTests
         Assert.Equal(outcome, intervention.Details["outcome"]);
         var deletes = harness.Server.Requests.Where(r => r.StartsWith($"DELETE /apis/batch/v1/namespaces/{Workflow}/jobs/{intervention.JobName}", StringComparison.Ordinal)).ToList();
         Assert.Single(deletes); // Tried once, with or without the permission.
-        Assert.Equal(bound ? 1 : 0, harness.Services.GetRequiredService<ExecutionSentinel.Watchdog.Watchdog>().GetStatus().InterventionsDone);
+        Assert.Equal(bound ? 1 : 0, harness.Services.GetRequiredService<ExecutionSentinel.Watchdog.WatchdogStatusProvider>().GetStatus().InterventionsDone);
     }
 
     private static Task<KubeHarness> StartAsync(bool stopOnAccessDenied) => StartAsync(sentinel: o =>

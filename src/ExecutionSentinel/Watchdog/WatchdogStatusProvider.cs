@@ -2,13 +2,13 @@ using ExecutionSentinel.Observability;
 
 namespace ExecutionSentinel.Watchdog;
 
-/// <summary>The watchdog's status on demand (resolve it from the service collection after <c>AddWatchdog()</c>).</summary>
-public sealed class Watchdog
+/// <summary>The watchdog's status on demand: resolve it from the service collection after <c>AddWatchdog()</c> and call <see cref="GetStatus"/>.</summary>
+public sealed class WatchdogStatusProvider
 {
     private readonly InterventionGate _gate;
     private readonly SentinelHealth _health;
 
-    internal Watchdog(InterventionGate gate, SentinelHealth health)
+    internal WatchdogStatusProvider(InterventionGate gate, SentinelHealth health)
     {
         _gate = gate;
         _health = health;
