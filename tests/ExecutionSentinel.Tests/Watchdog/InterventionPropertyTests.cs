@@ -38,7 +38,8 @@ public sealed class InterventionPropertyTests(ITestOutputHelper output)
             "InterveneTask: Executed", "InterveneTask: RefusedNotObserved", "InterveneTask: RefusedNotOurs", "InterveneTask: RefusedNotRunning",
             "ReportTask: Executed", "ReportTask: RefusedLimit", "ReportTask: RefusedNotLeader", "ReportTask: DryRun", "ReportTask: RefusedOff",
             "ReportTask: RefusedSuspended", "Overrun: Executed", "Orphan: Executed", "Orphan: RefusedNotLeader",
-            "refused by the limit within an hour of a restart", "refused: leadership lost while the record was saved"])
+            "refused by the limit within an hour of a restart", "refused: leadership lost while the record was saved",
+            "refused: leadership lost during an earlier write of the same intervention"])
         {
             Assert.True(coverage.ContainsKey(reached), "Never reached: " + reached);
         }
@@ -182,6 +183,12 @@ public sealed class InterventionPropertyTests(ITestOutputHelper output)
         public override string ToString() => $"leadership: toggles during the record's next store {Call}";
     }
 
+    /// <summary>Leadership changes during the next write's round trip (after it is done, before the intervention's next write).</summary>
+    internal sealed record ToggleAfterWrite : Op
+    {
+        public override string ToString() => "leadership: toggles during the next write";
+    }
+
     internal sealed record Advance(TimeSpan By) : Op
     {
         public override string ToString() => $"time: +{By}";
@@ -233,6 +240,7 @@ public sealed class InterventionPropertyTests(ITestOutputHelper output)
             (2, Gen.Frequency((3, true), (1, false)).Select(l => (Op)new Lead(l))),
             (1, Gen.Int[1, 6].Select(n => (Op)new ToggleAtRead(n))),
             (1, Gen.Enum<StoreCall>().Select(c => (Op)new ToggleInStore(c))),
+            (1, Gen.Const((Op)new ToggleAfterWrite())),
             (4, Durations.Select(d => (Op)new Advance(d))),
             (2, Gen.Select(Modes, Limits, (m, l) => (Op)new Restart(m, l))),
             (1, Gen.Const((Op)new EndWatch())),
@@ -299,6 +307,8 @@ public sealed class InterventionPropertyTests(ITestOutputHelper output)
         private WatchView? _view;
         private int _uids;
         private string? _askedUid; // The uid the current operation's target named, if any.
+        private bool _toggleAfterWrite;
+        private bool _toggledByWrite; // In the current operation.
         private int _op = -1;
 
         public Simulation(Scenario scenario, ConcurrentDictionary<string, int> coverage)
@@ -323,6 +333,7 @@ public sealed class InterventionPropertyTests(ITestOutputHelper output)
                 var before = _writes.Count;
                 _askedUid = null;
                 _store.Toggled = null;
+                _toggledByWrite = false;
                 var leaderBefore = _leadership.Current;
                 var outcome = Apply(op);
                 Count(op, outcome, leaderBefore);
@@ -374,6 +385,9 @@ public sealed class InterventionPropertyTests(ITestOutputHelper output)
                     return null;
                 case ToggleInStore t:
                     _store.ToggleDuring = t.Call;
+                    return null;
+                case ToggleAfterWrite:
+                    _toggleAfterWrite = true;
                     return null;
                 case Advance a:
                     _time.Advance(a.By);
@@ -534,10 +548,24 @@ public sealed class InterventionPropertyTests(ITestOutputHelper output)
             _writes.Add(new Write(_op, $"DELETE {identity}", identity, _time.GetUtcNow(), _leadership.Current, _mode, _suspended,
                 _lastObservedRunning.Contains((job.Spec.Name, job.Uid)) && job.Spec.Namespace == Ns, job.Spec.IsWorkflowTask, job.State == JobState.Running));
             job.State = JobState.Deleted;
+            AfterWrite();
         }
 
-        private void LedgerWrite(string executionId) =>
+        private void LedgerWrite(string executionId)
+        {
             _writes.Add(new Write(_op, $"ledger: mark {executionId} failed", null, _time.GetUtcNow(), _leadership.Current, _mode, _suspended, false, false, false));
+            AfterWrite();
+        }
+
+        private void AfterWrite()
+        {
+            if (_toggleAfterWrite)
+            {
+                _toggleAfterWrite = false;
+                _toggledByWrite = true;
+                _leadership.Toggle();
+            }
+        }
 
         private void Count(Op op, string? outcome, bool leaderBefore)
         {
@@ -548,6 +576,11 @@ public sealed class InterventionPropertyTests(ITestOutputHelper output)
                 if (first == nameof(InterventionOutcome.RefusedLimit) && _time.GetUtcNow() - _restartedAt < TimeSpan.FromHours(1))
                 {
                     Hit("refused by the limit within an hour of a restart");
+                }
+
+                if (_toggledByWrite && outcome.Contains(nameof(InterventionOutcome.RefusedNotLeader), StringComparison.Ordinal))
+                {
+                    Hit("refused: leadership lost during an earlier write of the same intervention");
                 }
 
                 if (first == nameof(InterventionOutcome.RefusedNotLeader) && leaderBefore && _store.Toggled == StoreCall.Save)
