@@ -6,7 +6,7 @@ namespace ExecutionSentinel.Benchmarks;
 
 /// <summary>
 /// A HyperFlow workflow of any size with the task types and median runtimes of the real 1000genome trace, and real
-/// HyperFlow Job and pod objects for it (from HyperFlow's own Job template).
+/// HyperFlow Job and pod objects for it (from HyperFlow's own Job template, <c>data/hyperflow</c>).
 /// </summary>
 internal sealed class Workload
 {
@@ -17,7 +17,7 @@ internal sealed class Workload
         var trace = WorkflowTrace.LoadBundled("1000genome-chameleon-2ch-100k-001");
         var medians = trace.MedianRuntimes();
         var types = medians.Keys.Order(StringComparer.Ordinal).ToArray();
-        Objects = HyperFlowObjects.FromSharedTemplate(SharedFolder.Locate(), Namespace);
+        Objects = HyperFlowObjects.FromHyperFlowTemplate(Namespace);
         var specs = new List<TaskSpec>(tasks);
         var created = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
         Jobs = new V1Job[tasks];
@@ -61,30 +61,4 @@ internal sealed class Workload
         Spec = new V1PodSpec { Containers = pod.Spec.Containers, NodeName = node, RestartPolicy = pod.Spec.RestartPolicy },
         Status = pod.Status,
     };
-}
-
-/// <summary>Finds the shared folder (HyperFlow's Job template) upward from the working directory or the binary.</summary>
-internal static class SharedFolder
-{
-    public static string Locate()
-    {
-        if (Environment.GetEnvironmentVariable("SENTINEL_SHARED_DIR") is { Length: > 0 } fromEnvironment)
-        {
-            return fromEnvironment;
-        }
-
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared");
-                if (File.Exists(Path.Combine(candidate, "domain", "hyperflow-job-template.yaml")))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("The shared folder (with domain/hyperflow-job-template.yaml) was not found; set SENTINEL_SHARED_DIR.");
-    }
 }

@@ -7,12 +7,21 @@ namespace ExecutionSentinel.FakeKube;
 
 /// <summary>
 /// Makes Jobs and pods the way HyperFlow and the Job controller do: the Job from HyperFlow's real template
-/// (<c>shared/domain/hyperflow-job-template.yaml</c>) with its placeholders filled, its pods from the Job's pod template
-/// with the controller's labels and owner reference, and the status a kubelet would report.
+/// (<c>data/hyperflow/hyperflow-job-template.yaml</c>, embedded in this assembly) with its placeholders filled, its
+/// pods from the Job's pod template with the controller's labels and owner reference, and the status a kubelet would
+/// report.
 /// </summary>
 public sealed class HyperFlowObjects
 {
     private const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    private static readonly Lazy<string> Template = new(() =>
+    {
+        using var stream = typeof(HyperFlowObjects).Assembly.GetManifestResourceStream("ExecutionSentinel.FakeKube.hyperflow-job-template.yaml")
+            ?? throw new InvalidOperationException("HyperFlow's Job template is not embedded in ExecutionSentinel.FakeKube.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
     private readonly string _template;
 
     public HyperFlowObjects(string templateYaml, string ns)
@@ -23,8 +32,11 @@ public sealed class HyperFlowObjects
 
     public string Namespace { get; }
 
-    public static HyperFlowObjects FromSharedTemplate(string sharedDirectory, string ns) =>
-        new(File.ReadAllText(Path.Combine(sharedDirectory, "domain", "hyperflow-job-template.yaml")), ns);
+    /// <summary>HyperFlow's Job template, verbatim (<c>data/hyperflow/hyperflow-job-template.yaml</c>).</summary>
+    public static string HyperFlowJobTemplate => Template.Value;
+
+    /// <summary>Objects for a workflow in <paramref name="ns"/>, made from HyperFlow's real Job template.</summary>
+    public static HyperFlowObjects FromHyperFlowTemplate(string ns) => new(HyperFlowJobTemplate, ns);
 
     /// <summary>A Kubernetes-style random suffix, deterministic for a seed.</summary>
     public static string Suffix(int seed, int length)

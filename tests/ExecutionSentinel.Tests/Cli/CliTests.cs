@@ -118,7 +118,7 @@ public sealed class CliTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1));
         var trace = WorkflowTrace.LoadBundled("srasearch-chameleon-10a-001");
         var cluster = new SimulatedCluster(trace, time, new SimulatedClusterOptions { EngineExitCode = engineExit, EngineSignals = engineExit is not null });
-        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-cli"));
+        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromHyperFlowTemplate("wf-cli"));
         time.Advance(TimeSpan.FromMinutes(50)); // The whole run has happened: the tool sees its end at once.
         driver.Sync(time.GetUtcNow());
         var context = JsonSerializer.Serialize(new
@@ -152,7 +152,7 @@ public sealed class CliTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1));
         var trace = WorkflowTrace.LoadBundled("srasearch-chameleon-10a-001");
         var cluster = new SimulatedCluster(trace, time, new SimulatedClusterOptions { EngineExitCode = 0 });
-        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-cli-secrets"));
+        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromHyperFlowTemplate("wf-cli-secrets"));
         time.Advance(TimeSpan.FromMinutes(50));
         driver.Sync(time.GetUtcNow());
         var context = JsonSerializer.Serialize(new
@@ -234,7 +234,7 @@ public sealed class CliTests
         var options = new SimulatedClusterOptions();
         options.Faults.Add(SimulatedFault.OomKill(trace.Tasks[^1].Name));
         var cluster = new SimulatedCluster(trace, time, options);
-        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-cli2"));
+        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromHyperFlowTemplate("wf-cli2"));
         time.Advance(TimeSpan.FromMinutes(50));
         driver.Sync(time.GetUtcNow());
         var context = JsonSerializer.Serialize(new

@@ -30,9 +30,9 @@ public sealed class MonitoringContextValidationTests
     [Fact]
     public void Every_real_trace_makes_a_valid_context()
     {
-        foreach (var name in SharedTraces.Names())
+        foreach (var name in RealTraces.Names())
         {
-            Assert.Empty(SharedTraces.Load(name).ToMonitoringContext().Validate());
+            Assert.Empty(RealTraces.Load(name).ToMonitoringContext().Validate());
         }
     }
 

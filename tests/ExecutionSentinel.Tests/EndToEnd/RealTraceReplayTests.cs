@@ -6,15 +6,25 @@ namespace ExecutionSentinel.Tests.EndToEnd;
 /// <summary>Real traces replayed through the whole sentinel: injected faults are found, healthy runs stay quiet.</summary>
 public sealed class RealTraceReplayTests
 {
-    public static TheoryData<string> TraceNames() => new(SharedTraces.Names());
+    public static TheoryData<string> TraceNames() => new(RealTraces.Names());
+
+    [Fact]
+    public void The_repository_holds_the_real_traces_and_the_bundled_ones_are_among_them()
+    {
+        var names = RealTraces.Names().ToArray();
+
+        Assert.True(names.Length >= 9, "Real traces found: " + string.Join(", ", names));
+        Assert.Subset(names.ToHashSet(StringComparer.Ordinal), WorkflowTrace.BundledNames.ToHashSet(StringComparer.Ordinal));
+        Assert.Equal(3, WorkflowTrace.BundledNames.Count);
+    }
 
     [Fact]
     public async Task Unmodified_replays_of_every_trace_raise_at_most_three_stragglers_and_no_failure_alarm()
     {
         var stragglers = new List<SentinelReport>();
-        foreach (var name in SharedTraces.Names())
+        foreach (var name in RealTraces.Names())
         {
-            using var harness = new SentinelHarness(SharedTraces.Load(name), cluster: c => c.ParallelSlots = 16, sentinel: LongWatch);
+            using var harness = new SentinelHarness(RealTraces.Load(name), cluster: c => c.ParallelSlots = 16, sentinel: LongWatch);
 
             var reports = await harness.RunAsync(ExpectedDurationSource.TypeMedian);
 
@@ -32,7 +42,7 @@ public sealed class RealTraceReplayTests
     [MemberData(nameof(TraceNames))]
     public async Task Every_injected_fault_is_reported(string traceName)
     {
-        var trace = SharedTraces.Load(traceName);
+        var trace = RealTraces.Load(traceName);
         var picks = FaultPicks.SameLevelTasks(trace);
         var straggle = picks[0];
         var oom = picks[1];

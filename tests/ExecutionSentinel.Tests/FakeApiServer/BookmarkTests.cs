@@ -47,7 +47,7 @@ public sealed class BookmarkTests : FakeServerTest
         await using var server = await FakeKubeApiServer.StartAsync(new FakeKubeOptions { Time = Time, BookmarkInterval = null });
         var trace = WorkflowTrace.LoadBundled("1000genome-chameleon-2ch-100k-001");
         var cluster = new SimulatedCluster(trace, Time, new SimulatedClusterOptions { ParallelSlots = 4 });
-        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, Ns));
+        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromHyperFlowTemplate(Ns));
         using var client = new k8s.Kubernetes(server.ClientConfiguration);
         var bookmarks = 0;
         var events = 0;

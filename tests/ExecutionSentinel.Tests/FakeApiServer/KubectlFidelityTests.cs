@@ -23,7 +23,7 @@ public sealed class KubectlFidelityTests : IAsyncLifetime
         _kubectl = new Kubectl(_server.Address);
         _time = new FakeTimeProvider(SentinelHarness.Epoch);
         var cluster = new SimulatedCluster(WorkflowTrace.LoadBundled("1000genome-chameleon-2ch-100k-001"), _time, new SimulatedClusterOptions { ParallelSlots = 4 });
-        _driver = new HyperFlowClusterDriver(_server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-1000genome"));
+        _driver = new HyperFlowClusterDriver(_server, cluster, HyperFlowObjects.FromHyperFlowTemplate("wf-1000genome"));
         _time.Advance(TimeSpan.FromSeconds(30));
         _driver.Sync(_time.GetUtcNow());
     }

@@ -18,7 +18,7 @@ public sealed partial class TimestampTests : FakeServerTest
         // A run that starts at a fraction of a second: every time the driver writes has one.
         Time.Advance(TimeSpan.FromMilliseconds(123.4567));
         var cluster = new SimulatedCluster(WorkflowTrace.LoadBundled("1000genome-chameleon-2ch-100k-001"), Time, new SimulatedClusterOptions { ParallelSlots = 4 });
-        var driver = new HyperFlowClusterDriver(Server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, Ns));
+        var driver = new HyperFlowClusterDriver(Server, cluster, HyperFlowObjects.FromHyperFlowTemplate(Ns));
         for (var i = 0; i < 40; i++)
         {
             Time.Advance(TimeSpan.FromSeconds(7.3));

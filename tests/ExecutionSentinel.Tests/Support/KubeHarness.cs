@@ -28,7 +28,7 @@ internal sealed class KubeHarness : IAsyncDisposable
         Time = time;
         Cluster = cluster;
         _services = services;
-        Driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, workflowNamespace ?? "wf-" + Guid.NewGuid().ToString("N")[..8]))
+        Driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromHyperFlowTemplate(workflowNamespace ?? "wf-" + Guid.NewGuid().ToString("N")[..8]))
         {
             BookmarkInterval = null, // The server sends them itself, once a minute of the same fake clock.
         };

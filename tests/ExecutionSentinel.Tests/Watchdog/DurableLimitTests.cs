@@ -24,7 +24,7 @@ public sealed class DurableLimitTests : IAsyncLifetime
         _server = await FakeKubeApiServer.StartAsync();
         _time = new FakeTimeProvider(SentinelHarness.Epoch);
         var cluster = new SimulatedCluster(WorkflowTrace.LoadBundled("1000genome-chameleon-2ch-100k-001"), _time, new SimulatedClusterOptions { ParallelSlots = 8 });
-        _driver = new HyperFlowClusterDriver(_server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-limit"));
+        _driver = new HyperFlowClusterDriver(_server, cluster, HyperFlowObjects.FromHyperFlowTemplate("wf-limit"));
         _time.Advance(TimeSpan.FromSeconds(20));
         _driver.Sync(_time.GetUtcNow());
     }

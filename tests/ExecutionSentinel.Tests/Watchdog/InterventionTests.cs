@@ -28,7 +28,7 @@ public sealed class InterventionTests : IAsyncLifetime
         _server = await FakeKubeApiServer.StartAsync();
         _time = new FakeTimeProvider(SentinelHarness.Epoch);
         var cluster = new SimulatedCluster(WorkflowTrace.LoadBundled("1000genome-chameleon-2ch-100k-001"), _time, new SimulatedClusterOptions { ParallelSlots = 8 });
-        _driver = new HyperFlowClusterDriver(_server, cluster, HyperFlowObjects.FromSharedTemplate(SharedTraces.SharedDirectory, "wf-act"));
+        _driver = new HyperFlowClusterDriver(_server, cluster, HyperFlowObjects.FromHyperFlowTemplate("wf-act"));
         _time.Advance(TimeSpan.FromSeconds(20));
         _driver.Sync(_time.GetUtcNow());
     }
