@@ -61,12 +61,14 @@ public static class WatchdogSentinelBuilderExtensions
 
             var time = sp.GetRequiredService<TimeProvider>();
             var options = probe.CurrentValue;
-            var jobs = new KubernetesJobApi(sp.GetRequiredService<IKubernetes>(), KubernetesResilience.Build(options, time, "watchdog/jobs"), options.RequestTimeout, time);
+            var reads = sp.GetRequiredService<KubernetesPipelines>().Build(options, KubernetesPipelineKind.WatchdogJobs, "watchdog/jobs");
+            var jobs = new KubernetesJobApi(sp.GetRequiredService<IKubernetes>(), reads, options.RequestTimeout, time);
             return new JobActuator(jobs, Selector);
         });
         services.TryAddSingleton<IExecutionCluster>(sp => sp.GetService<IWatchdogCluster>()?.Executions ?? new KubernetesExecutionCluster(
             sp.GetRequiredService<IKubernetes>(),
-            KubernetesResilience.Build(sp.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value, sp.GetRequiredService<TimeProvider>(), "watchdog/executions")));
+            sp.GetRequiredService<KubernetesPipelines>().Build(
+                sp.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value, KubernetesPipelineKind.WatchdogExecutions, "watchdog/executions")));
         services.TryAddSingleton<WatchdogAnnouncements>();
 
         // Where the hourly limit is recorded: on the Lease with leader election (UseLeaderElection replaces this); in the
@@ -190,7 +192,7 @@ public static class WatchdogSentinelBuilderExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             return new LeaseInterventionRecord(
                 sp.GetRequiredService<IKubernetes>(), options.Namespace, options.LeaseName, options.Identity,
-                KubernetesResilience.Build(probe, time, "watchdog/record"), probe.RequestTimeout, time);
+                sp.GetRequiredService<KubernetesPipelines>().Build(probe, KubernetesPipelineKind.WatchdogLease, "watchdog/record"), probe.RequestTimeout, time);
         }));
         return builder;
     }
