@@ -1,5 +1,7 @@
 using System.Globalization;
 using ExecutionSentinel.Probing;
+using ExecutionSentinel.Watchdog;
+using k8s.Models;
 
 namespace ExecutionSentinel.Testing;
 
@@ -9,14 +11,32 @@ namespace ExecutionSentinel.Testing;
 /// and the injected faults shape their attempts. Drive it with a <c>FakeTimeProvider</c> in tests, or an
 /// <see cref="AcceleratedTimeProvider"/> in demos.
 /// </summary>
-/// <remarks>The whole run is planned when the cluster is created; its start is the time provider's time then.</remarks>
+/// <remarks>
+/// <para>The whole run is planned when the cluster is created; its start is the time provider's time then.</para>
+/// <para>
+/// The watchdog can act on it (after <c>UseSimulatedCluster</c> and <c>AddWatchdog</c>): each task runs as a Job named
+/// and labelled as HyperFlow's (<c>app=hyperflow</c>), with a uid, in the namespace of the watches that attach; deleting
+/// one (see <see cref="Terminations"/>) stops its task as Kubernetes would: the Job goes at once, its pod is seen
+/// terminating for <see cref="SimulatedClusterOptions.TerminationGracePeriod"/>, then the task is gone. The rest of the plan
+/// is not replayed differently: other tasks and the engine's signal keep their planned times.
+/// </para>
+/// </remarks>
 public sealed class SimulatedCluster : IClusterProbe
 {
+    /// <summary>The labels of every simulated Job: those HyperFlow's Job template gives its Jobs.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> JobLabels = new Dictionary<string, string>(StringComparer.Ordinal) { ["app"] = "hyperflow" };
+
     private readonly TimeProvider _time;
     private readonly SimulatedClusterOptions _options;
     private readonly Dictionary<string, SimulatedTaskTimeline> _timelines;
+    private readonly Dictionary<string, SimulatedTaskTimeline> _byJobName;
     private readonly SimulatedTaskTimeline[] _byCreation;
     private readonly ProbeOutageFault[] _outages;
+    private readonly object _lock = new();
+    private readonly HashSet<string> _namespaces = new(StringComparer.Ordinal);
+
+    // Copied on write: observations read it without the lock.
+    private volatile Dictionary<string, SimulatedTermination> _terminated = new(StringComparer.Ordinal);
 
     /// <summary>Plans the replay of <paramref name="trace"/>, starting now.</summary>
     /// <param name="trace">The trace to replay.</param>
@@ -34,6 +54,7 @@ public sealed class SimulatedCluster : IClusterProbe
         StartedAt = time.GetUtcNow();
         _timelines = SimulatedSchedule.Build(trace, _options, StartedAt);
         _byCreation = _timelines.Values.OrderBy(t => t.CreatedAt).ThenBy(t => t.Index).ToArray();
+        _byJobName = _timelines.Values.ToDictionary(JobName, StringComparer.Ordinal);
         _outages = _options.Faults.OfType<ProbeOutageFault>().ToArray();
         EngineSignalsAt = PlanEngineSignal();
         EngineExitCode = _options.EngineExitCode ?? (_timelines.Count == trace.Tasks.Count && _timelines.Values.All(t => t.Succeeded) ? 0 : 1);
@@ -57,6 +78,16 @@ public sealed class SimulatedCluster : IClusterProbe
     /// <summary>How each task plays out; tasks that never start (their prerequisites failed or hung) are absent.</summary>
     public IReadOnlyDictionary<string, SimulatedTaskTimeline> Timelines => _timelines;
 
+    /// <summary>
+    /// The Jobs deleted so far (by the watchdog, through <c>AddWatchdog</c>), in the order they were deleted. Each one's
+    /// task is no longer observed running: its pod is seen terminating for
+    /// <see cref="SimulatedClusterOptions.TerminationGracePeriod"/>, then the task is gone.
+    /// </summary>
+    public IReadOnlyList<SimulatedTermination> Terminations => [.. _terminated.Values.OrderBy(t => t.DeletedAt).ThenBy(t => t.JobName, StringComparer.Ordinal)];
+
+    /// <summary>The hourly limit's record of the watchdog acting on this cluster: it lives as long as the cluster does.</summary>
+    internal SimulatedInterventionRecord InterventionRecord { get; } = new();
+
     /// <summary>Makes the context a conductor would hand over for this replay.</summary>
     /// <param name="expectedDurations">Where expected durations come from.</param>
     /// <returns>The context.</returns>
@@ -68,7 +99,127 @@ public sealed class SimulatedCluster : IClusterProbe
     {
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            _namespaces.Add(context.Namespace); // The simulated workflow runs where its watches look.
+        }
+
         return ValueTask.FromResult<IClusterProbeSession>(new Session(this));
+    }
+
+    /// <summary>
+    /// Reads a Job as the API server would answer now: <see langword="null"/> (404) when no Job of that name exists in that
+    /// namespace (never created there, not yet created, vanished, or deleted by its time to live or through the API).
+    /// </summary>
+    /// <exception cref="HttpRequestException">During a <see cref="ProbeOutageFault"/>: the API server cannot be reached.</exception>
+    internal V1Job? ReadJob(string @namespace, string name)
+    {
+        var now = _time.GetUtcNow();
+        ThrowDuringOutage(now);
+        lock (_lock)
+        {
+            return Find(@namespace, name) is { } timeline ? JobAt(timeline, @namespace, now) : null;
+        }
+    }
+
+    /// <summary>
+    /// Deletes a Job as the API server does with preconditions (its uid and, when given, its resource version) and
+    /// background propagation: the Job goes now, its pod after the grace period if it runs on a node, at once otherwise.
+    /// </summary>
+    /// <exception cref="HttpRequestException">During a <see cref="ProbeOutageFault"/>: the API server cannot be reached.</exception>
+    internal JobDeletion DeleteJob(JobIdentity job, string? resourceVersion)
+    {
+        var now = _time.GetUtcNow();
+        ThrowDuringOutage(now);
+        lock (_lock)
+        {
+            if (Find(job.Namespace, job.Name) is not { } timeline || JobAt(timeline, job.Namespace, now) is not { } current)
+            {
+                return JobDeletion.NotFound;
+            }
+
+            if (current.Metadata.Uid != job.Uid || (resourceVersion is not null && current.Metadata.ResourceVersion != resourceVersion))
+            {
+                return JobDeletion.Conflict; // A precondition failed: 409, as the API server answers.
+            }
+
+            var attempt = timeline.Attempts[timeline.AttemptIndexAt(now)];
+            var onNode = now < attempt.EndsAt && !attempt.IsUnschedulableAt(now);
+            var termination = new SimulatedTermination(timeline.Task.Name, job.Namespace, job.Name, job.Uid, now)
+            {
+                PodGoneAt = onNode ? now + _options.TerminationGracePeriod : now,
+            };
+            _terminated = new Dictionary<string, SimulatedTermination>(_terminated, StringComparer.Ordinal) { [timeline.Task.Name] = termination };
+            return JobDeletion.Deleted;
+        }
+    }
+
+    private static string JobName(SimulatedTaskTimeline timeline) =>
+        string.Create(CultureInfo.InvariantCulture, $"job{timeline.Index + 1:x5}-{TypeName(timeline)}-{timeline.Index + 1}-1");
+
+    private static string JobUid(SimulatedTaskTimeline timeline) =>
+        string.Create(CultureInfo.InvariantCulture, $"00000000-0000-4000-8000-{timeline.Index + 1:x12}");
+
+    private static string TypeName(SimulatedTaskTimeline timeline) => timeline.Task.Category.ToLowerInvariant().Replace('_', '-');
+
+    private SimulatedTaskTimeline? Find(string @namespace, string name) =>
+        _namespaces.Contains(@namespace) && _byJobName.TryGetValue(name, out var timeline) ? timeline : null;
+
+    /// <summary>The task's Job at <paramref name="now"/>, as a read would return it; <see langword="null"/> when it does not exist.</summary>
+    private V1Job? JobAt(SimulatedTaskTimeline timeline, string @namespace, DateTimeOffset now)
+    {
+        if (timeline.CreatedAt > now || _terminated.ContainsKey(timeline.Task.Name) || (timeline.VanishesAt is { } vanishes && now >= vanishes))
+        {
+            return null;
+        }
+
+        var finished = timeline.FinishedAt is { } finishedAt && now >= finishedAt;
+        if (finished && _options.DeleteFinishedAfter is { } ttl && now >= timeline.FinishedAt!.Value + ttl)
+        {
+            return null;
+        }
+
+        var current = timeline.AttemptIndexAt(now);
+        var attempt = timeline.Attempts[current];
+        var stage = finished ? 3 : now >= attempt.EndsAt ? 2 : now >= attempt.StartedAt ? 1 : 0;
+        var failedAttempts = timeline.Attempts.Take(current + 1).Count(a => now >= a.EndsAt && a.End != AttemptEnd.Succeeded);
+        return new V1Job
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = JobName(timeline),
+                NamespaceProperty = @namespace,
+                Uid = JobUid(timeline),
+                Labels = new Dictionary<string, string>(JobLabels, StringComparer.Ordinal),
+                ResourceVersion = ((current * 4) + stage + 1).ToString(CultureInfo.InvariantCulture),
+                CreationTimestamp = timeline.CreatedAt.UtcDateTime,
+            },
+            Status = new V1JobStatus
+            {
+                StartTime = timeline.CreatedAt.UtcDateTime,
+                Active = stage < 2 ? 1 : 0,
+                Succeeded = finished && timeline.Succeeded ? 1 : 0,
+                Failed = failedAttempts,
+                CompletionTime = finished && timeline.Succeeded ? timeline.FinishedAt!.Value.UtcDateTime : null,
+                Conditions = finished
+                    ? [timeline.Succeeded
+                        ? new V1JobCondition { Type = "Complete", Status = "True" }
+                        : new V1JobCondition { Type = "Failed", Status = "True", Reason = "BackoffLimitExceeded" }]
+                    : null,
+            },
+        };
+    }
+
+    private void ThrowDuringOutage(DateTimeOffset now)
+    {
+        foreach (var outage in _outages)
+        {
+            var from = StartedAt + outage.From;
+            if (now >= from && now < from + outage.Duration)
+            {
+                throw new HttpRequestException("Simulated outage: the API server cannot be reached.");
+            }
+        }
     }
 
     private DateTimeOffset? PlanEngineSignal()
@@ -96,7 +247,7 @@ public sealed class SimulatedCluster : IClusterProbe
         }
 
         if (options.PodStartupDelay < TimeSpan.Zero || options.RetryBackoff < TimeSpan.Zero || options.EngineSignalDelay < TimeSpan.Zero
-            || options.DeleteFinishedAfter < TimeSpan.Zero)
+            || options.DeleteFinishedAfter < TimeSpan.Zero || options.TerminationGracePeriod < TimeSpan.Zero)
         {
             problems.Add("Delays must not be negative.");
         }
@@ -137,15 +288,9 @@ public sealed class SimulatedCluster : IClusterProbe
         {
             cancellationToken.ThrowIfCancellationRequested();
             var now = cluster._time.GetUtcNow();
-            foreach (var outage in cluster._outages)
-            {
-                var from = cluster.StartedAt + outage.From;
-                if (now >= from && now < from + outage.Duration)
-                {
-                    throw new HttpRequestException("Simulated outage: the API server cannot be reached.");
-                }
-            }
+            cluster.ThrowDuringOutage(now);
 
+            var terminated = cluster._terminated;
             var tasks = new List<TaskObservation>();
             foreach (var timeline in cluster._byCreation)
             {
@@ -154,7 +299,10 @@ public sealed class SimulatedCluster : IClusterProbe
                     break;
                 }
 
-                if (Observe(timeline, now) is { } observation)
+                var observation = terminated.TryGetValue(timeline.Task.Name, out var termination)
+                    ? Terminating(timeline, termination, now)
+                    : Observe(timeline, now);
+                if (observation is not null)
                 {
                     tasks.Add(observation);
                 }
@@ -165,6 +313,33 @@ public sealed class SimulatedCluster : IClusterProbe
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        /// <summary>
+        /// A task whose Job was deleted: as on Kubernetes, its pod is seen as it was, terminating (and without its Job's
+        /// uid: the Job is gone) until the grace period ends; then nothing is left of it.
+        /// </summary>
+        private TaskObservation? Terminating(SimulatedTaskTimeline timeline, SimulatedTermination termination, DateTimeOffset now)
+        {
+            const int TerminatingKey = -1;
+            if (now >= termination.PodGoneAt)
+            {
+                return null;
+            }
+
+            if (_cache.TryGetValue(timeline.Task.Name, out var cached) && cached.Key == TerminatingKey)
+            {
+                return cached.Observation;
+            }
+
+            if (Observe(timeline, termination.DeletedAt) is not { } last)
+            {
+                return null;
+            }
+
+            var observation = last with { IsTerminating = true, JobUid = null };
+            _cache[timeline.Task.Name] = (TerminatingKey, observation);
+            return observation;
+        }
 
         private TaskObservation? Observe(SimulatedTaskTimeline timeline, DateTimeOffset now)
         {
@@ -206,14 +381,14 @@ public sealed class SimulatedCluster : IClusterProbe
                 }
             }
 
-            var typeName = timeline.Task.Category.ToLowerInvariant().Replace('_', '-');
+            var jobName = JobName(timeline);
             var observation = new TaskObservation
             {
                 Name = timeline.Task.Name,
                 TaskType = timeline.Task.Category,
-                ObjectName = string.Create(CultureInfo.InvariantCulture, $"job{timeline.Index + 1:x5}-{typeName}-{timeline.Index + 1}-1-a{attempt.Number}"),
-                JobName = string.Create(CultureInfo.InvariantCulture, $"job{timeline.Index + 1:x5}-{typeName}-{timeline.Index + 1}-1"),
-                JobUid = string.Create(CultureInfo.InvariantCulture, $"00000000-0000-4000-8000-{timeline.Index + 1:x12}"),
+                ObjectName = string.Create(CultureInfo.InvariantCulture, $"{jobName}-a{attempt.Number}"),
+                JobName = jobName,
+                JobUid = JobUid(timeline),
                 Phase = phase,
                 CreatedAt = timeline.CreatedAt,
                 StartedAt = now >= attempt.StartedAt ? attempt.StartedAt : null,

@@ -30,6 +30,12 @@ public sealed class SimulatedClusterOptions
     /// <summary>The faults to inject.</summary>
     public IList<SimulatedFault> Faults { get; } = new List<SimulatedFault>();
 
+    /// <summary>
+    /// How long a deleted Job's running pod is still seen, terminating, before it goes: the pod's
+    /// <c>terminationGracePeriodSeconds</c>, 30 s by default as on Kubernetes (HyperFlow's template sets none).
+    /// </summary>
+    public TimeSpan TerminationGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many simulated nodes tasks are spread over (for node names). Default 4.</summary>
     public int Nodes { get; set; } = 4;
 }

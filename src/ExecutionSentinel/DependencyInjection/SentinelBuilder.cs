@@ -1,5 +1,6 @@
 using ExecutionSentinel.Detection;
 using ExecutionSentinel.Probing;
+using ExecutionSentinel.Watchdog;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,7 @@ internal sealed class SentinelBuilder(IServiceCollection services) : ISentinelBu
         where TProbe : class, IClusterProbe
     {
         Services.Replace(ServiceDescriptor.Singleton<IClusterProbe, TProbe>());
+        Services.RemoveAll<IWatchdogCluster>(); // The watchdog acts where the watches look: no longer on a simulated cluster.
         return this;
     }
 
@@ -49,6 +51,7 @@ internal sealed class SentinelBuilder(IServiceCollection services) : ISentinelBu
     {
         ArgumentNullException.ThrowIfNull(factory);
         Services.Replace(ServiceDescriptor.Singleton(factory));
+        Services.RemoveAll<IWatchdogCluster>();
         return this;
     }
 }

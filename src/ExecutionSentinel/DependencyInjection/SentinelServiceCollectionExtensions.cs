@@ -127,6 +127,7 @@ public static class SentinelServiceCollectionExtensions
             KubernetesResilience.PipelineKey,
             static (pipeline, context) => KubernetesResilience.Configure(
                 pipeline, context.ServiceProvider.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value));
+        services.TryAddSingleton<KubernetesPipelines>();
         services.TryAddSingleton<IClusterProbe, KubernetesClusterProbe>();
     }
 

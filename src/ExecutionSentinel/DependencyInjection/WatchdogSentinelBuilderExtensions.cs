@@ -48,27 +48,45 @@ public static class WatchdogSentinelBuilderExtensions
             var reconciler = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
             return new ObservedJobs(reconciler.FinishedJobTtl + reconciler.TombstoneGrace, sp.GetRequiredService<TimeProvider>());
         });
+        // A cluster that answers the watchdog itself (the simulated cluster) is acted on, read and counted in directly;
+        // otherwise the Kubernetes API is, through the process's IKubernetes client.
         services.TryAddSingleton<IClusterActuator>(sp =>
         {
             var probe = sp.GetRequiredService<IOptionsMonitor<KubernetesProbeOptions>>();
+            string Selector() => probe.CurrentValue.JobLabelSelector ?? probe.CurrentValue.TaskLabelSelector;
+            if (sp.GetService<IWatchdogCluster>() is { } own)
+            {
+                return new JobActuator(own.Jobs, Selector);
+            }
+
             var time = sp.GetRequiredService<TimeProvider>();
             var options = probe.CurrentValue;
-            var jobs = new KubernetesJobApi(sp.GetRequiredService<IKubernetes>(), KubernetesResilience.Build(options, time, "watchdog/jobs"), options.RequestTimeout, time);
-            return new JobActuator(jobs, () => probe.CurrentValue.JobLabelSelector ?? probe.CurrentValue.TaskLabelSelector);
+            var reads = sp.GetRequiredService<KubernetesPipelines>().Build(options, KubernetesPipelineKind.WatchdogJobs, "watchdog/jobs");
+            var jobs = new KubernetesJobApi(sp.GetRequiredService<IKubernetes>(), reads, options.RequestTimeout, time);
+            return new JobActuator(jobs, Selector);
         });
-        services.TryAddSingleton<IExecutionCluster>(sp => new KubernetesExecutionCluster(
+        services.TryAddSingleton<IExecutionCluster>(sp => sp.GetService<IWatchdogCluster>()?.Executions ?? new KubernetesExecutionCluster(
             sp.GetRequiredService<IKubernetes>(),
-            KubernetesResilience.Build(sp.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value, sp.GetRequiredService<TimeProvider>(), "watchdog/executions")));
+            sp.GetRequiredService<KubernetesPipelines>().Build(
+                sp.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value, KubernetesPipelineKind.WatchdogExecutions, "watchdog/executions")));
         services.TryAddSingleton<WatchdogAnnouncements>();
 
-        // Where the hourly limit is recorded: on the Lease with leader election (UseLeaderElection replaces this), else in
-        // the checkpoint store; in memory only for a dry run (an enabled watchdog refuses to start so).
+        // Where the hourly limit is recorded: on the Lease with leader election (UseLeaderElection replaces this); in the
+        // simulated cluster itself when that is what the watches observe; else in the checkpoint store; in memory only
+        // for a dry run (an enabled watchdog refuses to start so).
         services.TryAddSingleton<IInterventionRecord>(sp =>
+<<<<<<< HEAD
             sp.GetService<ICheckpointStore>() is { } store ? new CheckpointInterventionRecord(store) : new MemoryInterventionRecord());
         services.AddOptions<ReconcilerOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsValidator>());
         services.AddOptions<HeartbeatOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeartbeatOptions>, HeartbeatOptionsValidator>());
+=======
+            sp.GetService<IWatchdogCluster>()?.InterventionRecord
+            ?? (sp.GetService<ICheckpointStore>() is { } store ? new CheckpointInterventionRecord(store) : new MemoryInterventionRecord()));
+        services.AddOptions<ReconcilerOptions>();
+        services.AddOptions<HeartbeatOptions>();
+>>>>>>> simwatchdog
         services.TryAddSingleton(sp => new HeartbeatMonitor(
             sp.GetRequiredService<IOptions<HeartbeatOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<HeartbeatMonitor>>()));
         services.TryAddSingleton(sp =>
@@ -182,7 +200,7 @@ public static class WatchdogSentinelBuilderExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             return new LeaseInterventionRecord(
                 sp.GetRequiredService<IKubernetes>(), options.Namespace, options.LeaseName, options.Identity,
-                KubernetesResilience.Build(probe, time, "watchdog/record"), probe.RequestTimeout, time);
+                sp.GetRequiredService<KubernetesPipelines>().Build(probe, KubernetesPipelineKind.WatchdogLease, "watchdog/record"), probe.RequestTimeout, time);
         }));
         return builder;
     }

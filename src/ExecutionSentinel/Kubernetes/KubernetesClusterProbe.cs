@@ -18,15 +18,18 @@ internal sealed class KubernetesClusterProbe : IClusterProbe
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Observability.SentinelTelemetry _telemetry;
+    private readonly Connection.KubernetesPipelines _pipelines;
 
     public KubernetesClusterProbe(
         IKubernetes client,
         IOptionsMonitor<KubernetesProbeOptions> options,
         TimeProvider time,
         Observability.SentinelTelemetry telemetry,
+        Connection.KubernetesPipelines pipelines,
         ILogger<KubernetesClusterProbe>? logger = null)
     {
         _telemetry = telemetry;
+        _pipelines = pipelines;
         _client = client;
         _options = options;
         _time = time;
@@ -43,7 +46,7 @@ internal sealed class KubernetesClusterProbe : IClusterProbe
     {
         ArgumentNullException.ThrowIfNull(context);
         var session = new KubernetesProbeSession(
-            _client, context, _options.CurrentValue, _time, _logger, _telemetry);
+            _client, context, _options.CurrentValue, _time, _logger, _telemetry, _pipelines);
         session.Pods.Health.Progressed = InformerProgressed;
         session.Jobs.Health.Progressed = InformerProgressed;
         try

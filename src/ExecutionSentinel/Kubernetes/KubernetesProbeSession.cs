@@ -39,7 +39,8 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
         KubernetesProbeOptions options,
         TimeProvider time,
         ILogger logger,
-        Observability.SentinelTelemetry telemetry)
+        Observability.SentinelTelemetry telemetry,
+        KubernetesPipelines pipelines)
     {
         _context = context;
         _options = options;
@@ -48,8 +49,8 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
         _cache = new WorkflowCache(context, options.TaskTypeLabel);
 
         // Each watch has its own breakers, and exec has its own: failing exec calls must not stop the lists.
-        var reads = KubernetesResilience.Build(options, time, $"{context.Namespace}/reads");
-        var exec = KubernetesResilience.Build(options, time, $"{context.Namespace}/exec");
+        var reads = pipelines.Build(options, KubernetesPipelineKind.ProbeReads, $"{context.Namespace}/reads", context.Namespace);
+        var exec = pipelines.Build(options, KubernetesPipelineKind.ProbeExec, $"{context.Namespace}/exec", context.Namespace);
         _signal = new EngineSignalReader(client, exec, reads, options, logger);
         Pods = new ResourceInformer<V1Pod>(ResourceApis.Pods(client), context.Namespace, options.TaskLabelSelector, options, reads, time, logger, this, _cacheLock, telemetry);
         Jobs = new ResourceInformer<V1Job>(

@@ -52,6 +52,51 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task AddHealthChecks_AddExecutionSentinel_reports_through_the_hosts_HealthCheckService()
+    {
+        using var run = Build(c => c.Faults.Add(SimulatedFault.ProbeOutage(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(45))), s => s.AddLogging().AddHealthChecks().AddExecutionSentinel());
+        var health = run.Provider.GetRequiredService<HealthCheckService>();
+        var seen = new List<(ReportKind Kind, HealthReportEntry Entry)>();
+
+        await Drive.ToEndAsync(run.Sentinel.WatchAsync(run.Cluster.CreateContext()), run.Time, async report =>
+            seen.Add((report.Kind, (await health.CheckHealthAsync()).Entries["execution-sentinel"])));
+
+        var lost = seen.Single(s => s.Kind == ReportKind.ConnectivityLost).Entry;
+        Assert.Equal(HealthStatus.Degraded, lost.Status);
+        Assert.Contains("cannot observe the cluster", lost.Description, StringComparison.Ordinal);
+        Assert.Equal(1, lost.Data["connectivityLost"]);
+        Assert.Empty(lost.Tags);
+        Assert.Equal(HealthStatus.Healthy, seen.Single(s => s.Kind == ReportKind.ConnectivityRestored).Entry.Status);
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status);
+    }
+
+    [Fact]
+    public async Task The_health_checks_name_failure_status_and_tags_are_the_applications()
+    {
+        using var run = Build(
+            c => c.Faults.Add(SimulatedFault.ProbeOutage(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(45))),
+            s => s.AddLogging().AddHealthChecks().AddExecutionSentinel("cluster-watch", HealthStatus.Unhealthy, ["ready"]));
+        var health = run.Provider.GetRequiredService<HealthCheckService>();
+        HealthReport? duringOutage = null;
+        HealthReport? untagged = null;
+
+        await Drive.ToEndAsync(run.Sentinel.WatchAsync(run.Cluster.CreateContext()), run.Time, async report =>
+        {
+            if (report.Kind == ReportKind.ConnectivityLost)
+            {
+                duringOutage = await health.CheckHealthAsync(r => r.Tags.Contains("ready"));
+                untagged = await health.CheckHealthAsync(r => r.Tags.Contains("live"));
+            }
+        });
+
+        var entry = Assert.Single(duringOutage!.Entries);
+        Assert.Equal("cluster-watch", entry.Key);
+        Assert.Equal(HealthStatus.Unhealthy, entry.Value.Status);
+        Assert.Equal(["ready"], entry.Value.Tags);
+        Assert.Empty(untagged!.Entries);
+    }
+
+    [Fact]
     public async Task Each_watch_and_each_observation_is_a_span()
     {
         var spans = new List<Activity>();
@@ -79,15 +124,16 @@ public sealed class ObservabilityTests
         }
     }
 
-    private static TestRun Build(Action<SimulatedClusterOptions>? cluster)
+    private static TestRun Build(Action<SimulatedClusterOptions>? cluster, Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(SentinelHarness.Epoch);
         var options = new SimulatedClusterOptions { DeleteFinishedAfter = TimeSpan.FromSeconds(100) };
         cluster?.Invoke(options);
         var simulated = new SimulatedCluster(WorkflowTrace.LoadBundled("srasearch-chameleon-10a-001"), time, options);
-        var services = new ServiceCollection().AddMetrics().AddSingleton<TimeProvider>(time);
-        services.AddExecutionSentinel().UseSimulatedCluster(simulated);
-        var provider = services.BuildServiceProvider();
+        var collection = new ServiceCollection().AddMetrics().AddSingleton<TimeProvider>(time);
+        collection.AddExecutionSentinel().UseSimulatedCluster(simulated);
+        services?.Invoke(collection);
+        var provider = collection.BuildServiceProvider();
         return new TestRun(provider, provider.GetRequiredService<ISentinel>(), simulated, time);
     }
 

@@ -19,6 +19,9 @@ internal static class KubernetesResilience
 
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>What the retry and the breaker handle: transient failures only (<see cref="IsTransient"/>).</summary>
+    private static readonly PredicateBuilder<object> Transient = new PredicateBuilder().Handle<Exception>(IsTransient);
+
     /// <summary>
     /// A pipeline of its own, for one watch and one purpose: a namespace whose exec calls fail must not open the breaker of
     /// its own lists, nor of another watch's.
@@ -26,34 +29,75 @@ internal static class KubernetesResilience
     public static ResiliencePipeline Build(KubernetesProbeOptions options, TimeProvider time, string name) =>
         Configure(new ResiliencePipelineBuilder { TimeProvider = time, Name = name }, options).Build();
 
+    /// <summary>
+    /// A pipeline of its own as <see cref="Build(KubernetesProbeOptions, TimeProvider, string)"/> makes, shaped by the
+    /// application's hooks (in the order they were registered): they may change or remove the default retry and breaker
+    /// (<paramref name="context"/>), and the strategies they add run inside the defaults, once per attempt.
+    /// </summary>
+    public static ResiliencePipeline Build(
+        KubernetesProbeOptions options, TimeProvider time, KubernetesResilienceContext context, IReadOnlyList<Action<ResiliencePipelineBuilder, KubernetesResilienceContext>> hooks)
+    {
+        if (hooks.Count == 0)
+        {
+            return Build(options, time, context.PipelineName);
+        }
+
+        context.Retry = DefaultRetry(options);
+        context.CircuitBreaker = DefaultCircuitBreaker(options);
+        var added = new ResiliencePipelineBuilder { TimeProvider = time, Name = context.PipelineName };
+        foreach (var hook in hooks)
+        {
+            hook(added, context);
+        }
+
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time, Name = context.PipelineName };
+        if (context.Retry is { } retry)
+        {
+            builder.AddRetry(retry);
+        }
+
+        if (context.CircuitBreaker is { } breaker)
+        {
+            builder.AddCircuitBreaker(breaker);
+        }
+
+        return builder.AddTimeout(options.RequestTimeout).AddPipeline(added.Build()).Build();
+    }
+
     public static ResiliencePipelineBuilder Configure(ResiliencePipelineBuilder builder, KubernetesProbeOptions options)
     {
-        var shouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient);
-        if (options.MaxRetries > 0)
+        if (DefaultRetry(options) is { } retry)
         {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = shouldHandle,
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(500),
-                MaxDelay = TimeSpan.FromSeconds(10),
-                DelayGenerator = static args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception)),
-            });
+            builder.AddRetry(retry);
         }
 
         return builder
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                ShouldHandle = shouldHandle,
-                FailureRatio = 0.5,
-                MinimumThroughput = 6,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = options.CircuitBreakDuration,
-            })
+            .AddCircuitBreaker(DefaultCircuitBreaker(options))
             .AddTimeout(options.RequestTimeout);
     }
+
+    /// <summary>The default retry (a new instance each time), or <see langword="null"/> when no retry is configured.</summary>
+    private static RetryStrategyOptions? DefaultRetry(KubernetesProbeOptions options) => options.MaxRetries <= 0 ? null : new RetryStrategyOptions
+    {
+        ShouldHandle = Transient,
+        MaxRetryAttempts = options.MaxRetries,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = TimeSpan.FromMilliseconds(500),
+        MaxDelay = TimeSpan.FromSeconds(10),
+        DelayGenerator = static args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception)),
+    };
+
+    /// <summary>The default circuit breaker (a new instance each time).</summary>
+    private static CircuitBreakerStrategyOptions DefaultCircuitBreaker(KubernetesProbeOptions options) => new()
+    {
+        ShouldHandle = Transient,
+        FailureRatio = 0.5,
+        MinimumThroughput = 6,
+        SamplingDuration = TimeSpan.FromSeconds(30),
+        BreakDuration = options.CircuitBreakDuration,
+    };
+
 
     /// <summary>Whether a failure may pass: the network, the server's 5xx, 429 and 408, a timed-out attempt.</summary>
     public static bool IsTransient(Exception exception) => exception switch
