@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using ExecutionSentinel.Cli.Input;
 using ExecutionSentinel.Cli.Output;
 using ExecutionSentinel.Testing;
@@ -52,9 +53,11 @@ internal static class DemoCommand
         List<SimulatedFault> faults;
         try
         {
-            if (speed <= 0 || !double.IsFinite(speed))
+            // Slower than real time, a timer of a 30-day watch would outlast what .NET's timers take; faster than
+            // 100,000x, the simulated clock would leave the calendar within weeks.
+            if (!(speed >= 1 && speed <= 100_000))
             {
-                throw new ArgumentException($"--speed must be a positive number (was {speed.ToString(CultureInfo.InvariantCulture)}).");
+                throw new ArgumentException($"--speed must be from 1 to 100000 (was {speed.ToString(CultureInfo.InvariantCulture)}).");
             }
 
             if (!(timeoutSeconds > 0 && timeoutSeconds <= 30 * 24 * 3600))
@@ -67,10 +70,10 @@ internal static class DemoCommand
                 throw new ArgumentException($"--slots must be from 1 to 100000 (was {slots.ToString(CultureInfo.InvariantCulture)}).");
             }
 
-            trace = WorkflowTrace.BundledNames.Contains(traceName) ? WorkflowTrace.LoadBundled(traceName) : WorkflowTrace.Load(traceName);
+            trace = LoadTrace(traceName);
             faults = faultNames is ["none"] ? [] : DemoFaults.For(trace, faultNames);
         }
-        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is ArgumentException or InputException)
         {
             await Console.Error.WriteLineAsync($"execution-sentinel: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.UsageError;
@@ -101,6 +104,45 @@ internal static class DemoCommand
         var presenter = Presenters.Create(output, startedAt, "simulated");
         presenter.Begin(header);
         return await ReportLoop.RunAsync(presenter, sentinel.WatchAsync(cluster.CreateContext(), cancellationToken), startedAt, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A bundled trace by name, or a trace file; every problem names <c>--trace</c> and what it was given.</summary>
+    private static WorkflowTrace LoadTrace(string name)
+    {
+        if (WorkflowTrace.BundledNames.Contains(name))
+        {
+            return WorkflowTrace.LoadBundled(name);
+        }
+
+        if (Directory.Exists(name))
+        {
+            throw new InputException($"--trace '{name}' is a directory, not a trace file.");
+        }
+
+        if (!File.Exists(name))
+        {
+            throw new InputException($"--trace '{name}' is neither a bundled trace ({string.Join(", ", WorkflowTrace.BundledNames)}) nor a file.");
+        }
+
+        try
+        {
+            return WorkflowTrace.Load(name);
+        }
+        catch (InvalidDataException ex) when (ex.InnerException is JsonException json)
+        {
+            // The library's message goes on with System.Text.Json's own ("Path: $ | LineNumber: 0 | BytePositionInLine: 0").
+            throw new InputException($"--trace '{name}' is not a trace: not valid JSON at line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}.");
+        }
+        catch (InvalidDataException ex)
+        {
+            // "Trace 'NAME' has no 'tasks' array.", "Trace 'NAME' is invalid: …": said of the flag's value.
+            var prefix = $"Trace '{Path.GetFileNameWithoutExtension(name)}' ";
+            throw new InputException($"--trace '{name}' " + (ex.Message.StartsWith(prefix, StringComparison.Ordinal) ? ex.Message[prefix.Length..] : "is not a valid trace: " + ex.Message));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"--trace '{name}' cannot be read: {ex.Message}");
+        }
     }
 
     private static string Describe(SimulatedFault fault) => fault switch

@@ -28,7 +28,7 @@ internal static class DemoFaults
 
             if (!candidates.TryDequeue(out var task))
             {
-                throw new ArgumentException($"Trace '{trace.Name}' has no task left to inject '{name}' into.");
+                throw new ArgumentException($"--faults: trace '{trace.Name}' has no task left to inject '{name}' into.");
             }
 
             faults.Add(name switch
@@ -39,7 +39,7 @@ internal static class DemoFaults
                 "failure" => SimulatedFault.Fail(task.Name),
                 "hang" => SimulatedFault.Hang(task.Name),
                 "vanish" => SimulatedFault.Vanish(task.Name),
-                _ => throw new ArgumentException($"Unknown fault '{name}'. Known: {string.Join(", ", Names)}."),
+                _ => throw new ArgumentException($"--faults: unknown fault '{name}' (known: {string.Join(", ", Names)}, or 'none')."),
             });
         }
 

@@ -84,6 +84,8 @@ internal static class WatchCommand
             return await Fail(ExitCodes.UsageError, ex.Message).ConfigureAwait(false);
         }
 
+        // The library's messages name its configuration keys and builder calls; the tool's user set flags and variables.
+        var wording = ToolWording.ForWatch(timings, kubeconfig.Source);
         var services = new ServiceCollection();
         services.AddLogging(logging => logging
             .SetMinimumLevel(environment.LogLevel)
@@ -133,17 +135,17 @@ internal static class WatchCommand
         }
         catch (KubeConfigException ex)
         {
-            return await Fail(ExitCodes.UsageError, kubeconfig.Explain(ex.Message)).ConfigureAwait(false);
+            return await Fail(ExitCodes.UsageError, kubeconfig.Explain(wording.Say(ex.Message))).ConfigureAwait(false);
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException ex)
         {
-            return await Fail(ExitCodes.UsageError, "Bad settings:" + string.Concat(ex.Failures.Select(f => Environment.NewLine + "  - " + f))).ConfigureAwait(false);
+            return await Fail(ExitCodes.UsageError, wording.Settings(ex.Failures).Message).ConfigureAwait(false);
         }
 
         var (exit, problem) = await CheckReachableAsync(client, context, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
-            return await Fail(exit, exit == ExitCodes.UsageError ? kubeconfig.Explain(problem) : problem).ConfigureAwait(false);
+            return await Fail(exit, exit == ExitCodes.UsageError ? kubeconfig.Explain(wording.Say(problem)) : problem).ConfigureAwait(false);
         }
 
         var time = provider.GetRequiredService<TimeProvider>();
@@ -155,7 +157,7 @@ internal static class WatchCommand
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException ex)
         {
-            return await Fail(ExitCodes.UsageError, "Bad settings:" + string.Concat(ex.Failures.Select(f => Environment.NewLine + "  - " + f))).ConfigureAwait(false);
+            return await Fail(ExitCodes.UsageError, wording.Settings(ex.Failures).Message).ConfigureAwait(false);
         }
 
         var presenter = Presenters.Create(arguments.Output, startedAt, "wall clock");

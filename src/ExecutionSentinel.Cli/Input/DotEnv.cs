@@ -1,46 +1,36 @@
+using DotNetEnv;
+using DotNetEnv.Extensions;
+
 namespace ExecutionSentinel.Cli.Input;
 
-/// <summary>A <c>.env</c> file: <c>KEY=value</c> lines, <c>#</c> comments, optional <c>export</c>, single or double quotes.</summary>
+/// <summary>
+/// A <c>.env</c> file, read by DotNetEnv without touching the process's variables: <c>KEY=value</c> lines, <c>#</c>
+/// comments, optional <c>export</c>, single quotes (raw) or double quotes (escapes, several lines), and <c>$NAME</c> /
+/// <c>${NAME}</c> replaced by the process's variable outside single quotes. A key given twice takes its last value.
+/// </summary>
 internal static class DotEnv
 {
-    public static Dictionary<string, string> Parse(IEnumerable<string> lines, string path)
+    /// <summary>The file's variables.</summary>
+    /// <param name="contents">The file's text.</param>
+    /// <param name="path">The file's name, for messages.</param>
+    /// <exception cref="InputException">A line is not an assignment: its number is said, never its text (it may hold a secret).</exception>
+    public static Dictionary<string, string> Parse(string contents, string path)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var number = 0;
-        foreach (var raw in lines)
+        try
         {
-            number++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            if (line.StartsWith("export ", StringComparison.Ordinal))
-            {
-                line = line[7..].TrimStart();
-            }
-
-            var equals = line.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw new InputException($"{path}, line {number}: expected KEY=value."); // The line itself is not quoted: it may hold a secret.
-            }
-
-            var key = line[..equals].Trim();
-            var value = line[(equals + 1)..].Trim();
-            if (value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0])
-            {
-                value = value[1..^1];
-            }
-            else if (value.IndexOf(" #", StringComparison.Ordinal) is var comment and >= 0)
-            {
-                value = value[..comment].TrimEnd();
-            }
-
-            values[key] = value;
+            return Env.LoadContents(contents, LoadOptions.NoEnvVars()).ToDotEnvDictionary(CreateDictionaryOption.TakeLast);
         }
-
-        return values;
+        catch (Sprache.ParseException ex)
+        {
+            // The parser stops at the start of the first line that is not an assignment, a comment or blank. Its own
+            // message quotes the text it read last: not shown.
+            throw new InputException(ex.Position is { } at
+                ? $"{path}, line {at.Line}: expected KEY=value."
+                : $"{path}: a line is not KEY=value.");
+        }
+        catch (OverflowException)
+        {
+            throw new InputException($"{path}: a double-quoted value has an octal escape above \\377.");
+        }
     }
 }

@@ -79,7 +79,7 @@ internal sealed record SentinelEnvironment
 
         try
         {
-            return DotEnv.Parse(File.ReadAllLines(path), path);
+            return DotEnv.Parse(File.ReadAllText(path), path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -8,6 +8,12 @@ namespace ExecutionSentinel.Cli.Input;
 /// </summary>
 internal sealed record WatchTimings(TimeSpan? Poll, TimeSpan? Timeout, double? StragglerMultiplier, double? MassFailureThreshold)
 {
+    /// <summary>What set the poll interval: <c>--poll</c> or <c>SENTINEL_POLL_INTERVAL</c>; both, when neither did (the default).</summary>
+    public string PollSource { get; init; } = "--poll (or SENTINEL_POLL_INTERVAL)";
+
+    /// <summary>What set the timeout: <c>--timeout</c> or <c>SENTINEL_TIMEOUT</c>; both, when neither did (the default).</summary>
+    public string TimeoutSource { get; init; } = "--timeout (or SENTINEL_TIMEOUT)";
+
     private const double DefaultPollSeconds = 10;
     private const double MinPollSeconds = 0.1;
     private const double MaxPollSeconds = 3600;
@@ -59,7 +65,11 @@ internal sealed record WatchTimings(TimeSpan? Poll, TimeSpan? Timeout, double? S
             poll is { } pollSeconds ? TimeSpan.FromSeconds(pollSeconds) : null,
             timeout is { } timeoutSeconds ? TimeSpan.FromSeconds(timeoutSeconds) : null,
             multiplier,
-            threshold);
+            threshold)
+        {
+            PollSource = poll is null ? "--poll (or SENTINEL_POLL_INTERVAL)" : pollSource,
+            TimeoutSource = timeout is null ? "--timeout (or SENTINEL_TIMEOUT)" : timeoutSource,
+        };
     }
 
     private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);

@@ -1,11 +1,14 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ExecutionSentinel.Cli.Output;
 
 /// <summary>
-/// One JSON object per report per line (NDJSON), then one summary object. Field names are stable and snake_case, as the
-/// Python tool's; <c>event</c> carries its event names and <c>kind</c> ours.
+/// One JSON object per report per line (NDJSON), then one summary object: the records of <c>NdjsonLines.cs</c>, written
+/// by <see cref="JsonSerializer"/> with snake_case keys throughout. <c>event</c> carries the Python tool's event names,
+/// <c>kind</c> ours, which tells apart the kinds that share an event (<c>oom-kill</c> and <c>oom-risk</c> are both
+/// <c>ANOMALY_OOMKILL</c>; <c>risk</c> is true on the second).
 /// </summary>
 internal sealed class JsonPresenter(Stream output) : IReportPresenter
 {
@@ -15,78 +18,59 @@ internal sealed class JsonPresenter(Stream output) : IReportPresenter
     {
     }
 
-    public void Show(SentinelReport report) => WriteLine(writer =>
-    {
-        writer.WriteString("event", EventNames.For(report.Kind));
-        writer.WriteString("kind", report.Kind.Name);
-        writer.WriteString("severity", report.Severity.ToString().ToLowerInvariant());
-        writer.WriteString("timestamp", report.Timestamp);
-        writer.WriteString("message", report.Message);
-        writer.WriteString("source", report.Source);
-        writer.WriteString("task", report.TaskName);
-        writer.WriteString("task_type", report.TaskType);
-        writer.WritePropertyName("progress");
-        Progress(writer, report.Progress);
-        writer.WriteStartObject("details");
-        foreach (var (key, value) in report.Details)
-        {
-            writer.WriteString(key, value);
-        }
-
-        writer.WriteEndObject();
-    });
+    public void Show(SentinelReport report) => WriteLine(Line(report), NdjsonContext.Default.ReportLine);
 
     public Task EndAsync(WatchSummary? summary, ProgressCounts lastProgress, TimeSpan elapsed)
     {
-        WriteLine(writer =>
+        if (summary is null)
         {
-            if (summary is null)
-            {
-                writer.WriteString("event", EventNames.Interrupted);
-                writer.WriteNumber("duration_seconds", elapsed.TotalSeconds);
-                writer.WritePropertyName("progress");
-                Progress(writer, lastProgress);
-                return;
-            }
+            WriteLine(new InterruptedLine(EventNames.Interrupted, Seconds(elapsed), ProgressLine.From(lastProgress)), NdjsonContext.Default.InterruptedLine);
+        }
+        else
+        {
+            WriteLine(Line(summary), NdjsonContext.Default.SummaryLine);
+        }
 
-            writer.WriteString("event", EventNames.Summary);
-            writer.WriteString("outcome", summary.Outcome.ToString().ToLowerInvariant());
-            if (summary.ExitCode is { } code)
-            {
-                writer.WriteNumber("exit_code", code);
-            }
-            else
-            {
-                writer.WriteNull("exit_code");
-            }
-
-            writer.WriteNumber("completed_tasks", summary.CompletedTasks);
-            writer.WriteNumber("failed_tasks", summary.FailedTasks);
-            writer.WriteNumber("total_tasks", summary.TotalTasks);
-            writer.WriteBoolean("timed_out", summary.TimedOut);
-            writer.WriteBoolean("mass_failure", summary.MassFailure);
-            writer.WriteNumber("duration_seconds", Math.Round(summary.Duration.TotalSeconds, 3));
-        });
         return Task.CompletedTask;
     }
 
-    private static void Progress(Utf8JsonWriter writer, ProgressCounts progress)
-    {
-        writer.WriteStartObject();
-        writer.WriteNumber("completed", progress.Completed);
-        writer.WriteNumber("failed", progress.Failed);
-        writer.WriteNumber("running", progress.Running);
-        writer.WriteNumber("total", progress.Total);
-        writer.WriteEndObject();
-    }
+    /// <summary>The line of one report.</summary>
+    public static ReportLine Line(SentinelReport report) => new(
+        EventNames.For(report.Kind),
+        report.Kind.Name,
+        Risk: report.Kind == ReportKind.OomRisk,
+        Severity(report.Severity),
+        report.Timestamp,
+        report.Message,
+        report.Source,
+        report.TaskName,
+        report.TaskType,
+        report.JobName,
+        ProgressLine.From(report.Progress),
+        NdjsonDetails.For(report.Kind, report.Details));
 
-    private void WriteLine(Action<Utf8JsonWriter> body)
+    /// <summary>The line of the end of a watch.</summary>
+    public static SummaryLine Line(WatchSummary summary) => new(
+        EventNames.Summary,
+        summary.Outcome.ToString().ToLowerInvariant(),
+        summary.ExitCode,
+        summary.CompletedTasks,
+        summary.FailedTasks,
+        summary.UnknownTasks,
+        summary.TotalTasks,
+        summary.TimedOut,
+        summary.MassFailure,
+        Seconds(summary.Duration));
+
+    private static string Severity(ReportSeverity severity) => severity.ToString().ToLowerInvariant();
+
+    private static double Seconds(TimeSpan duration) => Math.Round(duration.TotalSeconds, 3);
+
+    private void WriteLine<T>(T line, JsonTypeInfo<T> type)
     {
         using (var writer = new Utf8JsonWriter(output, Options))
         {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
+            JsonSerializer.Serialize(writer, line, type);
         }
 
         output.WriteByte((byte)'\n');

@@ -57,6 +57,14 @@ public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<Bad
         new("--poll not a number", ["--context", "-", "--poll", "soon"], 64, "--poll must be a number of seconds (was 'soon')", Stdin: Valid),
         new("demo --slots 0", ["demo", "--slots", "0"], 64, "--slots must be from 1 to 100000 (was 0)."),
         new("demo --timeout beyond a TimeSpan", ["demo", "--timeout", "1e15"], 64, "--timeout must be more than 0 and at most 2592000 seconds, 30 days (was 1000000000000000)."),
+        new("demo --speed beyond the calendar (was a stack trace)", ["demo", "--speed", "1e308"], 64, "--speed must be from 1 to 100000 (was 1E+308)."),
+
+        // The demo's trace and faults, named by their flags (not "Could not find a part of the path", not System.Text.Json's "Path: $ | LineNumber: 0").
+        new("demo --trace missing", ["demo", "--trace", "/no/such/trace.json"], 64, "--trace '/no/such/trace.json' is neither a bundled trace (1000genome-chameleon-2ch-100k-001,"),
+        new("demo --trace a directory", ["demo", "--trace", "{dir}"], 64, "--trace '{dir}' is a directory, not a trace file."),
+        new("demo --trace not JSON", ["demo", "--trace", "{dir}/bad.env"], 64, "--trace '{dir}/bad.env' is not a trace: not valid JSON at line 1, byte 1."),
+        new("demo --trace without tasks", ["demo", "--trace", "{dir}/duplicate.json"], 64, "--trace '{dir}/duplicate.json' has no 'tasks' array."),
+        new("demo --faults unknown", ["demo", "--faults", "oom,bogus"], 64, "--faults: unknown fault 'bogus' (known: oom, straggler, eviction, outage, failure, hang, vanish, or 'none')."),
 
         // Names, never numbers.
         new("--act with a number", ["--context", "-", "--act", "straggler=99"], 64, "--act 'straggler=99' must be KIND=ACTION, ACTION one of None, TerminateTask, TerminateWorkflow.", Stdin: Valid),
@@ -72,6 +80,7 @@ public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<Bad
         new("--checkpoints cannot be created", ["--context", "-", "--kubeconfig", "{dir}/refused.yaml", "--checkpoints", "{dir}/duplicate.json/checkpoints"], 64, "--checkpoints '{dir}/duplicate.json/checkpoints' is not a writable directory", Stdin: Valid),
         new("--env-file missing", ["--context", "-", "--env-file", "/no/such/.env"], 64, "--env-file '/no/such/.env' does not exist.", Stdin: Valid),
         new("--env-file line without '='", ["--context", "-", "--env-file", "{dir}/bad.env"], 64, "{dir}/bad.env, line 2: expected KEY=value.", Stdin: Valid),
+        new("--env-file with a quote left open", ["--context", "-", "--env-file", "{dir}/unclosed.env"], 64, "{dir}/unclosed.env, line 2: expected KEY=value.", Stdin: Valid),
 
         // Kubeconfigs.
         new("--kubeconfig missing", ["--context", "-", "--kubeconfig", "/no/such/kubeconfig"], 64, "--kubeconfig '/no/such/kubeconfig' does not exist.", Stdin: Valid),
@@ -152,6 +161,7 @@ public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<Bad
             await Write("cycle.json", System.Text.Json.JsonSerializer.Serialize(new { @namespace = "wf", engine_pod_name = "engine", dag_structure = WorkflowIndexTests.Chain(100_000, closed: true) }));
             await Write("chain.json", System.Text.Json.JsonSerializer.Serialize(new { @namespace = "wf", engine_pod_name = "engine", dag_structure = WorkflowIndexTests.Chain(100_000, closed: false) }));
             await Write("bad.env", $"SENTINEL_TIMEOUT=30\n{Secret}\n");
+            await Write("unclosed.env", $"SENTINEL_TIMEOUT=30\nSENTINEL_KUBECONFIG=\"{Secret}\nSENTINEL_LOG_LEVEL=INFO\n");
             await Write("empty.yaml", "");
             await Write("comments.yaml", "# nothing here yet\n");
             await Write("broken.yaml", "apiVersion: v1\nclusters: [\n");

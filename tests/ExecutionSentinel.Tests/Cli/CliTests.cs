@@ -33,7 +33,49 @@ public sealed class CliTests
         {
             Assert.Equal(JsonValueKind.Object, e.GetProperty("progress").ValueKind);
             Assert.False(string.IsNullOrEmpty(e.GetProperty("message").GetString()));
+            Assert.Equal(JsonValueKind.Object, e.GetProperty("details").ValueKind);
+            Assert.Equal(e.GetProperty("kind").GetString() == "oom-risk", e.GetProperty("risk").GetBoolean());
         });
+        Assert.All(events, e => AssertSnakeCaseKeys(e, "$"));
+
+        // Both the kill and the warning that followed are ANOMALY_OOMKILL, as in the Python tool; the warning says it is one.
+        var oom = events.Where(e => e.GetProperty("event").GetString() == "ANOMALY_OOMKILL").ToList();
+        var kill = Assert.Single(oom, e => !e.GetProperty("risk").GetBoolean());
+        var risk = Assert.Single(oom, e => e.GetProperty("risk").GetBoolean());
+        Assert.Equal("oom-kill", kill.GetProperty("kind").GetString());
+        Assert.Equal("oom-risk", risk.GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Number, kill.GetProperty("details").GetProperty("attempt").ValueKind);
+        Assert.Equal(137, kill.GetProperty("details").GetProperty("exit_code").GetInt32());
+        Assert.Equal(JsonValueKind.Array, risk.GetProperty("details").GetProperty("tasks").ValueKind);
+        Assert.Equal(risk.GetProperty("details").GetProperty("tasks").GetArrayLength(), risk.GetProperty("details").GetProperty("count").GetInt32());
+
+        var straggler = events.First(e => e.GetProperty("event").GetString() == "ANOMALY_STRAGGLER").GetProperty("details");
+        Assert.True(straggler.GetProperty("elapsed_seconds").GetDouble() > straggler.GetProperty("expected_seconds").GetDouble() * straggler.GetProperty("multiplier").GetDouble());
+        var lost = events.First(e => e.GetProperty("event").GetString() == "CONNECTIVITY_LOSS").GetProperty("details");
+        Assert.Equal(JsonValueKind.True, lost.GetProperty("ever_observed").ValueKind);
+        Assert.Equal(JsonValueKind.Number, lost.GetProperty("consecutive_failures").ValueKind);
+        Assert.Equal(JsonValueKind.Number, summary.GetProperty("duration_seconds").ValueKind);
+        Assert.Equal(JsonValueKind.False, summary.GetProperty("timed_out").ValueKind);
+    }
+
+    /// <summary>Every key of a line, nested ones too, in snake_case (values are not keys: task names keep their case).</summary>
+    private static void AssertSnakeCaseKeys(JsonElement element, string path)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                Assert.True(System.Text.RegularExpressions.Regex.IsMatch(property.Name, "^[a-z][a-z0-9_]*$"), $"{path}.{property.Name} is not snake_case");
+                AssertSnakeCaseKeys(property.Value, $"{path}.{property.Name}");
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                AssertSnakeCaseKeys(item, path + "[]");
+            }
+        }
     }
 
     [Fact]
