@@ -75,18 +75,12 @@ public static class WatchdogSentinelBuilderExtensions
         // simulated cluster itself when that is what the watches observe; else in the checkpoint store; in memory only
         // for a dry run (an enabled watchdog refuses to start so).
         services.TryAddSingleton<IInterventionRecord>(sp =>
-<<<<<<< HEAD
-            sp.GetService<ICheckpointStore>() is { } store ? new CheckpointInterventionRecord(store) : new MemoryInterventionRecord());
+            sp.GetService<IWatchdogCluster>()?.InterventionRecord
+            ?? (sp.GetService<ICheckpointStore>() is { } store ? new CheckpointInterventionRecord(store) : new MemoryInterventionRecord()));
         services.AddOptions<ReconcilerOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsValidator>());
         services.AddOptions<HeartbeatOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeartbeatOptions>, HeartbeatOptionsValidator>());
-=======
-            sp.GetService<IWatchdogCluster>()?.InterventionRecord
-            ?? (sp.GetService<ICheckpointStore>() is { } store ? new CheckpointInterventionRecord(store) : new MemoryInterventionRecord()));
-        services.AddOptions<ReconcilerOptions>();
-        services.AddOptions<HeartbeatOptions>();
->>>>>>> simwatchdog
         services.TryAddSingleton(sp => new HeartbeatMonitor(
             sp.GetRequiredService<IOptions<HeartbeatOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<HeartbeatMonitor>>()));
         services.TryAddSingleton(sp =>

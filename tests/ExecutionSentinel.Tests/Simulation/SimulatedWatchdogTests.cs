@@ -50,7 +50,7 @@ public sealed class SimulatedWatchdogTests
         var summary = reports[^1].Summary!;
         Assert.Contains(straggler.Name, summary.UnknownTaskNames);
         Assert.Equal(Genome.Tasks.Count - 1, summary.CompletedTasks);
-        Assert.Equal(1, harness.Services.GetRequiredService<ExecutionSentinel.Watchdog.Watchdog>().GetStatus().InterventionsDone);
+        Assert.Equal(1, harness.Services.GetRequiredService<ExecutionSentinel.Watchdog.WatchdogStatusProvider>().GetStatus().InterventionsDone);
     }
 
     [Theory]
@@ -99,7 +99,7 @@ public sealed class SimulatedWatchdogTests
         Assert.IsType<WatchdogSentinel>(provider.GetRequiredService<ISentinel>());
         Assert.NotNull(provider.GetRequiredService<InterventionGate>());
         Assert.NotNull(provider.GetRequiredService<Reconciler>());
-        Assert.NotNull(provider.GetRequiredService<ExecutionSentinel.Watchdog.Watchdog>());
+        Assert.NotNull(provider.GetRequiredService<ExecutionSentinel.Watchdog.WatchdogStatusProvider>());
 
         // The factory's cluster is registered itself, and it is the one the watches observe.
         var cluster = provider.GetRequiredService<SimulatedCluster>();
