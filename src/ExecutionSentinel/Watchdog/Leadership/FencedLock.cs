@@ -34,7 +34,7 @@ internal sealed class FencedLock(ILock inner, TimeProvider time) : ILock
     {
         var record = await inner.GetAsync(cancellationToken).ConfigureAwait(false);
         if (record?.HolderIdentity is { Length: > 0 } holder && holder != inner.Identity
-            && record.RenewTime is { } renewed && renewed.ToUniversalTime() + TimeSpan.FromSeconds(record.LeaseDurationSeconds) > DateTime.UtcNow)
+            && record.RenewTime is { } renewed && renewed.ToUniversalTime() + TimeSpan.FromSeconds(record.LeaseDurationSeconds) > time.GetUtcNow().UtcDateTime)
         {
             Answered?.Invoke();
         }
