@@ -50,9 +50,10 @@ internal static class TickProfile
             context.Progress = ledger.Progress;
             context.Now = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero).AddSeconds(10 * tick);
             Add(times, "ledger", watch);
-            foreach (var detector in detectors)
+            for (var slot = 0; slot < detectors.Length; slot++)
             {
-                context.DetectorName = detector.Name;
+                var detector = detectors[slot];
+                context.EnterDetector(slot, detector.Name);
                 _ = detector.Detect(context).ToList();
                 Add(times, "detector " + detector.Name, watch);
             }

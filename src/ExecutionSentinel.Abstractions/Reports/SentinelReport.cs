@@ -42,6 +42,20 @@ public sealed record SentinelReport
     /// <summary>Structured facts behind the message (exit codes, durations, thresholds…), keyed by stable names.</summary>
     public IReadOnlyDictionary<string, string> Details { get; init; } = NoDetails;
 
+    /// <summary>
+    /// What tells this occurrence from another of the same <see cref="Kind"/>, <see cref="Source"/> and task, as its
+    /// detector declares it (an attempt, a level, the start of an episode), or <see langword="null"/> when the kind is said
+    /// at most once per task. A watch resumed from a checkpoint stays quiet about a report of the same identity.
+    /// </summary>
+    public string? Identity { get; init; }
+
+    /// <summary>
+    /// Whether this report ends the watch: the sentinel follows it with a terminal report of outcome
+    /// <see cref="WatchOutcome.Failed"/> that names it (<see cref="WatchSummary.EndedBy"/>). For a detector that knows
+    /// the workflow cannot succeed, such as the mass-failure detector when asked to stop on mass failure.
+    /// </summary>
+    public bool EndsWatch { get; init; }
+
     /// <summary>Set on the terminal report only: how the watch ended.</summary>
     public WatchSummary? Summary { get; init; }
 

@@ -33,8 +33,11 @@ public sealed record WatchSummary
     /// <summary>Whether the watch ended because its timeout passed.</summary>
     public bool TimedOut { get; init; }
 
-    /// <summary>Whether a mass failure was reported during the watch.</summary>
-    public bool MassFailure { get; init; }
+    /// <summary>
+    /// The kind of the report that ended the watch (<see cref="SentinelReport.EndsWatch"/>), such as
+    /// <c>mass-failure</c>, or <see langword="null"/> when the engine's signal, the timeout or a refusal ended it.
+    /// </summary>
+    public ReportKind? EndedBy { get; init; }
 
     /// <summary>How long the watch lasted.</summary>
     public TimeSpan Duration { get; init; }
@@ -42,11 +45,12 @@ public sealed record WatchSummary
     /// <summary>
     /// The conductor's mapping: stopped on access denied, or timed out without being able to read the engine's signal
     /// (it may have finished unseen) → <see cref="WatchOutcome.Aborted"/>; timed out → <see cref="WatchOutcome.TimedOut"/>;
-    /// mass failure or an exit code other than 0 → <see cref="WatchOutcome.Failed"/>; else <see cref="WatchOutcome.Completed"/>.
+    /// ended by a report (<see cref="EndedBy"/>) or an exit code other than 0 → <see cref="WatchOutcome.Failed"/>; else
+    /// <see cref="WatchOutcome.Completed"/>.
     /// </summary>
     public WatchOutcome Outcome =>
         AccessDenied is not null || (TimedOut && SignalReadFailure is not null) ? WatchOutcome.Aborted
         : TimedOut ? WatchOutcome.TimedOut
-        : MassFailure || (ExitCode is { } code && code != 0) ? WatchOutcome.Failed
+        : EndedBy is not null || (ExitCode is { } code && code != 0) ? WatchOutcome.Failed
         : WatchOutcome.Completed;
 }

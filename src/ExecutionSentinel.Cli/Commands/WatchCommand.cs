@@ -77,7 +77,7 @@ internal static class WatchCommand
 
             context = await ContextFile.ReadAsync(arguments.Context, Console.OpenStandardInput, cancellationToken).ConfigureAwait(false);
             kubeconfig = Kubeconfig.Resolve(arguments.Kubeconfig, environment.Kubeconfig, Environment.GetEnvironmentVariable);
-            checkpoints = arguments.Checkpoints is { } directory ? Checkpoints.Check(directory) : null; // Last: it creates the directory.
+            checkpoints = arguments.Checkpoints is { } directory ? Input.Checkpoints.Check(directory) : null; // Last: it creates the directory.
         }
         catch (InputException ex)
         {

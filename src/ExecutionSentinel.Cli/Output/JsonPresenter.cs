@@ -18,7 +18,14 @@ internal sealed class JsonPresenter(Stream output) : IReportPresenter
     {
     }
 
-    public void Show(SentinelReport report) => WriteLine(Line(report), NdjsonContext.Default.ReportLine);
+    /// <summary>Whether a mass failure was reported: the Python tool's summary says so, whether or not it ended the watch.</summary>
+    private bool _massFailure;
+
+    public void Show(SentinelReport report)
+    {
+        _massFailure |= report.Kind == ReportKind.MassFailure;
+        WriteLine(Line(report), NdjsonContext.Default.ReportLine);
+    }
 
     public Task EndAsync(WatchSummary? summary, ProgressCounts lastProgress, TimeSpan elapsed)
     {
@@ -28,7 +35,7 @@ internal sealed class JsonPresenter(Stream output) : IReportPresenter
         }
         else
         {
-            WriteLine(Line(summary), NdjsonContext.Default.SummaryLine);
+            WriteLine(Line(summary, _massFailure), NdjsonContext.Default.SummaryLine);
         }
 
         return Task.CompletedTask;
@@ -50,7 +57,7 @@ internal sealed class JsonPresenter(Stream output) : IReportPresenter
         NdjsonDetails.For(report.Kind, report.Details));
 
     /// <summary>The line of the end of a watch.</summary>
-    public static SummaryLine Line(WatchSummary summary) => new(
+    public static SummaryLine Line(WatchSummary summary, bool massFailure) => new(
         EventNames.Summary,
         summary.Outcome.ToString().ToLowerInvariant(),
         summary.ExitCode,
@@ -59,7 +66,7 @@ internal sealed class JsonPresenter(Stream output) : IReportPresenter
         summary.UnknownTasks,
         summary.TotalTasks,
         summary.TimedOut,
-        summary.MassFailure,
+        massFailure,
         Seconds(summary.Duration));
 
     private static string Severity(ReportSeverity severity) => severity.ToString().ToLowerInvariant();

@@ -15,8 +15,12 @@ internal sealed class PlainPresenter(TextWriter output, DateTimeOffset startedAt
         output.WriteLine();
     }
 
+    /// <summary>Whether a mass failure was reported, whether or not it ended the watch.</summary>
+    private bool _massFailure;
+
     public void Show(SentinelReport report)
     {
+        _massFailure |= report.Kind == ReportKind.MassFailure;
         var elapsed = report.Timestamp - startedAt;
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -36,7 +40,7 @@ internal sealed class PlainPresenter(TextWriter output, DateTimeOffset startedAt
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Tasks:     {summary.CompletedTasks} completed, {summary.FailedTasks} failed, {summary.TotalTasks} total"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Exit code: {(summary.ExitCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : "none (the engine never signalled)")}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Duration:  {summary.Duration:hh\\:mm\\:ss} ({clock})"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Timed out: {(summary.TimedOut ? "yes" : "no")}, mass failure: {(summary.MassFailure ? "yes" : "no")}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Timed out: {(summary.TimedOut ? "yes" : "no")}, mass failure: {(_massFailure ? "yes" : "no")}"));
         return Task.CompletedTask;
     }
 

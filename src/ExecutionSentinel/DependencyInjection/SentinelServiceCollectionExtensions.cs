@@ -115,7 +115,7 @@ public static class SentinelServiceCollectionExtensions
             services.GetService<ILogger<Sentinel>>(),
             services.GetRequiredService<SentinelTelemetry>(),
             services.GetRequiredService<SentinelHealth>(),
-            services.GetService<ExecutionSentinel.Watchdog.ICheckpointStore>());
+            services.GetService<ExecutionSentinel.Checkpoints.ICheckpointStore>());
     }
 
     private static void AddKubernetesProbe(IServiceCollection services)

@@ -1,4 +1,5 @@
 using ExecutionSentinel;
+using ExecutionSentinel.Checkpoints;
 using ExecutionSentinel.Kubernetes;
 using ExecutionSentinel.Kubernetes.Connection;
 using ExecutionSentinel.Observability;
@@ -201,7 +202,7 @@ public static class WatchdogSentinelBuilderExtensions
 
     /// <summary>
     /// Elects a leader with a leadership of the application's own: only the leader intervenes. The hourly limit's record
-    /// then goes in the checkpoint store (<see cref="UseCheckpoints(ISentinelBuilder, string)"/>), which must be shared
+    /// then goes in the checkpoint store (<see cref="CheckpointSentinelBuilderExtensions.UseCheckpoints(ISentinelBuilder, string)"/>), which must be shared
     /// by the replicas; prefer <see cref="UseLeaderElection(ISentinelBuilder, Action{LeaderElectionOptions})"/>.
     /// </summary>
     /// <param name="builder">The sentinel's builder.</param>
@@ -212,29 +213,6 @@ public static class WatchdogSentinelBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);
         builder.Services.Replace(ServiceDescriptor.Singleton(factory));
-        return builder;
-    }
-
-    /// <summary>Checkpoints what each watch has reported, so that a restarted conductor resumes without repeating itself.</summary>
-    /// <param name="builder">The sentinel's builder.</param>
-    /// <param name="directory">Where the checkpoint files go.</param>
-    /// <returns>The builder.</returns>
-    public static ISentinelBuilder UseCheckpoints(this ISentinelBuilder builder, string directory)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ICheckpointStore>(new FileCheckpointStore(directory)));
-        return builder;
-    }
-
-    /// <summary>Checkpoints to a store of the application's.</summary>
-    /// <param name="builder">The sentinel's builder.</param>
-    /// <param name="store">The store.</param>
-    /// <returns>The builder.</returns>
-    public static ISentinelBuilder UseCheckpoints(this ISentinelBuilder builder, ICheckpointStore store)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(store);
-        builder.Services.Replace(ServiceDescriptor.Singleton(store));
         return builder;
     }
 }

@@ -48,7 +48,8 @@ public sealed class ConnectivityDetector : IAnomalyDetector
                         ["consecutiveFailures"] = state.Failures.ToString(CultureInfo.InvariantCulture),
                         ["error"] = observation.LastError ?? "",
                         ["everObserved"] = state.EverObserved ? "true" : "false",
-                    });
+                    },
+                    identity: Seconds(context.Now));
             }
 
             yield break;
@@ -61,7 +62,8 @@ public sealed class ConnectivityDetector : IAnomalyDetector
                 ReportKind.ConnectivityRestored,
                 ReportSeverity.Info,
                 $"The cluster can be observed again after {Format.Duration(outage)}.",
-                details: new Dictionary<string, string> { ["outageSeconds"] = Format.Seconds(outage) });
+                details: new Dictionary<string, string> { ["outageSeconds"] = Format.Seconds(outage) },
+                identity: Seconds(context.Now));
         }
 
         state.Lost = false;
@@ -69,6 +71,9 @@ public sealed class ConnectivityDetector : IAnomalyDetector
         state.EverObserved = true;
         state.OutageStartedAt = null;
     }
+
+    /// <summary>An outage is told from another by when it was said.</summary>
+    private static string Seconds(DateTimeOffset at) => at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
     private sealed class State
     {

@@ -24,15 +24,14 @@ public sealed class ConsistencyDetector : IAnomalyDetector
         }
 
         var reports = new List<SentinelReport>();
-        if (context.EnginePodPresent == false && !state.EngineGoneReported)
+        if (context.EnginePodPresent == false && context.Episodes.Begin("engine-pod-gone"))
         {
-            state.EngineGoneReported = true;
             reports.Add(Finding(context, ReportSeverity.Critical, "engine-pod-gone",
                 $"The engine pod '{context.Context.EnginePodName}' is gone from namespace '{context.Context.Namespace}': the workflow can no longer complete or signal."));
         }
         else if (context.EnginePodPresent == true)
         {
-            state.EngineGoneReported = false;
+            context.Episodes.End("engine-pod-gone");
         }
 
         if (context.ResumedFrom is null || state.ResumeChecked)
@@ -61,12 +60,10 @@ public sealed class ConsistencyDetector : IAnomalyDetector
     }
 
     private static SentinelReport Finding(DetectionContext context, ReportSeverity severity, string finding, string message) =>
-        context.Report(WatchdogReportKinds.ConsistencyFinding, severity, message, details: new Dictionary<string, string> { ["finding"] = finding });
+        context.Report(WatchdogReportKinds.ConsistencyFinding, severity, message, details: new Dictionary<string, string> { ["finding"] = finding }, identity: finding);
 
     private sealed class State
     {
-        public bool EngineGoneReported { get; set; }
-
         public bool ResumeChecked { get; set; }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ExecutionSentinel.Detection;
 
 namespace ExecutionSentinel.Detectors;
@@ -16,21 +17,22 @@ public sealed class ContainerTroubleDetector : IAnomalyDetector
     public IEnumerable<SentinelReport> Detect(DetectionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var seen = context.GetState<Seen>();
         foreach (var change in context.Changes)
         {
             var task = change.Current;
-            if (task.WaitingReason is { } waiting && Classify(waiting) is { } trouble && seen.Add((task.Name, waiting, task.Attempt)))
+            if (task.WaitingReason is { } waiting && Classify(waiting) is { } trouble
+                && context.Episodes.Begin(string.Create(CultureInfo.InvariantCulture, $"{task.Name}|{waiting}|{task.Attempt}")))
             {
                 yield return context.Report(
                     trouble.Kind,
                     ReportSeverity.Error,
                     $"Task '{task.Name}' ({task.TaskType}) {trouble.Text} ({waiting}).",
                     task,
-                    new Dictionary<string, string> { ["reason"] = waiting });
+                    new Dictionary<string, string> { ["reason"] = waiting },
+                    identity: string.Create(CultureInfo.InvariantCulture, $"{waiting}#{task.Attempt}"));
             }
 
-            if (task.JobFailureTarget is { } target && seen.Add((task.Name, "FailureTarget", 0)))
+            if (task.JobFailureTarget is { } target && context.Episodes.Begin(task.Name + "|FailureTarget"))
             {
                 yield return context.Report(
                     ReportKind.JobFailureTarget,
@@ -49,6 +51,4 @@ public sealed class ContainerTroubleDetector : IAnomalyDetector
         "CrashLoopBackOff" => (ReportKind.CrashLoop, "keeps crashing"),
         _ => null,
     };
-
-    private sealed class Seen : HashSet<(string Task, string Reason, int Attempt)>;
 }

@@ -8,7 +8,8 @@ namespace ExecutionSentinel.Detectors;
 
 /// <summary>
 /// Reports a workflow that has running tasks but no progress and no activity for longer than
-/// <see cref="SentinelOptions.HangThreshold"/>. The level follows elapsed ÷ threshold: LOW under 1.5, MEDIUM under 2,
+/// <see cref="SentinelOptions.HangThreshold"/>, counted from the later of its last move and the moment the last running
+/// task with an expected duration was due (a long task within its expected time is working, not hung). The level follows elapsed ÷ threshold: LOW under 1.5, MEDIUM under 2,
 /// HIGH under 3, CRITICAL from 3; each level is reported at most once per hang, so a hang escalates instead of repeating.
 /// </summary>
 public sealed class HangDetector : IAnomalyDetector
@@ -61,9 +62,16 @@ public sealed class HangDetector : IAnomalyDetector
         }
 
         var threshold = _options.CurrentValue.HangThreshold;
-        var elapsed = context.Now - lastMove;
+        if (context.Now - lastMove <= threshold)
+        {
+            return [];
+        }
+
+        var quietFrom = LatestDue(context) is { } due && due > lastMove ? due : lastMove;
+        var elapsed = context.Now - quietFrom;
         if (elapsed <= threshold)
         {
+            context.WakeAt(quietFrom + threshold);
             return [];
         }
 
@@ -82,7 +90,7 @@ public sealed class HangDetector : IAnomalyDetector
             context.Report(
                 WatchdogReportKinds.WorkflowHung,
                 severity,
-                $"The workflow looks hung ({name}): {context.Progress.Running} task(s) running, but nothing has progressed or moved for {Format.Duration(elapsed)} ({Format.Ratio(ratio)}× the {Format.Duration(threshold)} threshold).",
+                $"The workflow looks hung ({name}): {context.Progress.Running} task(s) running, but nothing has progressed or moved for {Format.Duration(context.Now - lastMove)}, {Format.Duration(elapsed)} of it past every running task's expected duration ({Format.Ratio(ratio)}× the {Format.Duration(threshold)} threshold).",
                 details: new Dictionary<string, string>
                 {
                     ["level"] = name,
@@ -90,8 +98,26 @@ public sealed class HangDetector : IAnomalyDetector
                     ["elapsedSeconds"] = Format.Seconds(elapsed),
                     ["ratio"] = ratio.ToString("0.##", CultureInfo.InvariantCulture),
                     ["running"] = context.Progress.Running.ToString(CultureInfo.InvariantCulture),
-                }),
+                },
+                identity: $"{lastMove.ToString("O", CultureInfo.InvariantCulture)}|{name}"),
         ];
+    }
+
+    /// <summary>When the last running task with an expected duration is due to end; null when none has one.</summary>
+    private static DateTimeOffset? LatestDue(DetectionContext context)
+    {
+        DateTimeOffset? latest = null;
+        foreach (var task in context.Tasks.Values)
+        {
+            if (task.Phase == TaskPhase.Running && !task.IsGone && task.StartedAt is { } started
+                && context.Workflow.FindSpec(task.Name)?.ExpectedDuration is { } expected
+                && (latest is null || started + expected > latest))
+            {
+                latest = started + expected;
+            }
+        }
+
+        return latest;
     }
 
     private sealed class State

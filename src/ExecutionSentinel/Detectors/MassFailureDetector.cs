@@ -26,13 +26,11 @@ public sealed class MassFailureDetector : IAnomalyDetector
             yield break;
         }
 
-        var state = context.GetState<State>();
-        if (state.Reported)
+        if (!context.Episodes.Begin("mass-failure"))
         {
-            yield break;
+            yield break; // Once per watch: failures do not un-fail.
         }
 
-        state.Reported = true;
         yield return context.Report(
             ReportKind.MassFailure,
             ReportSeverity.Critical,
@@ -41,11 +39,6 @@ public sealed class MassFailureDetector : IAnomalyDetector
             {
                 ["failedRatio"] = Format.Ratio(progress.FailedRatio),
                 ["threshold"] = Format.Ratio(threshold),
-            });
-    }
-
-    private sealed class State
-    {
-        public bool Reported { get; set; }
+            }) with { EndsWatch = _options.CurrentValue.StopOnMassFailure };
     }
 }

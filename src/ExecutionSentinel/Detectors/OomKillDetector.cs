@@ -30,7 +30,7 @@ public sealed class OomKillDetector : IAnomalyDetector
             var task = change.Current;
             foreach (var termination in task.Terminations)
             {
-                if (!termination.IsOomKilled || !state.Reported.Add((task.Name, termination.Attempt)))
+                if (!termination.IsOomKilled || !context.Episodes.Begin(Attempt(task.Name, termination.Attempt)))
                 {
                     continue;
                 }
@@ -86,8 +86,12 @@ public sealed class OomKillDetector : IAnomalyDetector
             ReportSeverity.Error,
             $"Task '{task.Name}' ({task.TaskType}) was killed for running out of memory{limitText} on attempt {termination.Attempt}.",
             task,
-            details);
+            details,
+            identity: termination.Attempt.ToString(CultureInfo.InvariantCulture));
     }
+
+    /// <summary>An attempt is killed once: its episode never ends.</summary>
+    private static string Attempt(string task, int attempt) => string.Create(CultureInfo.InvariantCulture, $"{task}#{attempt}");
 
     private static SentinelReport? Risk(DetectionContext context, State state, string type)
     {
@@ -98,7 +102,7 @@ public sealed class OomKillDetector : IAnomalyDetector
                 && !task.IsFinished
                 && !task.IsGone
                 && !state.Killed.Contains(task.Name)
-                && state.Warned.Add(task.Name))
+                && context.Episodes.Begin("risk:" + task.Name))
             {
                 atRisk.Add(task.Name);
             }
@@ -120,15 +124,12 @@ public sealed class OomKillDetector : IAnomalyDetector
                 ["taskType"] = type,
                 ["count"] = atRisk.Count.ToString(CultureInfo.InvariantCulture),
                 ["tasks"] = string.Join(",", atRisk),
-            }) with { TaskType = type };
+            },
+            identity: string.Join(",", atRisk)) with { TaskType = type };
     }
 
     private sealed class State
     {
-        public HashSet<(string Task, int Attempt)> Reported { get; } = [];
-
         public HashSet<string> Killed { get; } = new(StringComparer.Ordinal);
-
-        public HashSet<string> Warned { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ExecutionSentinel.Detection;
 using ExecutionSentinel.Probing;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,11 @@ public sealed class PendingTooLongDetector : IAnomalyDetector
         List<SentinelReport>? reports = null;
         foreach (var (name, since) in state.Since)
         {
+            if (!since.Reported && context.Now - since.At <= timeout)
+            {
+                context.WakeAt(since.At + timeout);
+            }
+
             if (since.Reported || context.Now - since.At <= timeout || !context.Tasks.TryGetValue(name, out var task))
             {
                 continue;
@@ -63,7 +69,8 @@ public sealed class PendingTooLongDetector : IAnomalyDetector
                 {
                     ["pendingSeconds"] = Format.Seconds(context.Now - since.At),
                     ["schedulingFailure"] = task.SchedulingFailure ?? "",
-                }));
+                },
+                identity: since.Attempt.ToString(CultureInfo.InvariantCulture)));
         }
 
         return (IEnumerable<SentinelReport>?)reports ?? [];

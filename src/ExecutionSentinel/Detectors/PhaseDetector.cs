@@ -50,7 +50,8 @@ public sealed class PhaseDetector : IAnomalyDetector
                 ReportKind.PhaseStarted,
                 ReportSeverity.Info,
                 $"Phase '{type}' started ({context.Workflow.CountOfType(type)} tasks).",
-                details: new Dictionary<string, string> { ["taskType"] = type }) with { TaskType = type });
+                details: new Dictionary<string, string> { ["taskType"] = type },
+                identity: type) with { TaskType = type });
         }
 
         foreach (var type in InDagOrder(context, completed))
@@ -63,7 +64,8 @@ public sealed class PhaseDetector : IAnomalyDetector
                 {
                     ["taskType"] = type,
                     ["tasks"] = context.Workflow.CountOfType(type).ToString(CultureInfo.InvariantCulture),
-                }) with { TaskType = type });
+                },
+                identity: type) with { TaskType = type });
         }
 
         return reports;

@@ -28,6 +28,7 @@ public sealed class ProgressDetector : IAnomalyDetector
             {
                 ["completedDelta"] = (now.Completed - before.Completed).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["failedDelta"] = (now.Failed - before.Failed).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
+            },
+            identity: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{now.Completed}/{now.Failed}"));
     }
 }

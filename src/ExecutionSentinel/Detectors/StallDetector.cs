@@ -64,7 +64,8 @@ public sealed class StallDetector : IAnomalyDetector
                     ["since"] = state.LastChange.Value.ToString("O", CultureInfo.InvariantCulture), // tells this stall from a later one
                     ["lost"] = lost.ToString(CultureInfo.InvariantCulture),
                     ["neverStarted"] = Math.Max(missing, 0).ToString(CultureInfo.InvariantCulture),
-                }),
+                },
+                identity: state.LastChange.Value.ToString("O", CultureInfo.InvariantCulture)),
         ];
     }
 

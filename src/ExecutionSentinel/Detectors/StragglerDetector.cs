@@ -57,6 +57,7 @@ public sealed class StragglerDetector : IAnomalyDetector
             var threshold = (expected.Value * options.StragglerMultiplier) + options.StragglerMinimumExcess;
             if (elapsed <= threshold)
             {
+                context.WakeAt(run.StartedAt + threshold); // Said when it is due, not up to a poll interval later.
                 continue;
             }
 
@@ -75,7 +76,8 @@ public sealed class StragglerDetector : IAnomalyDetector
                     ["expectedFrom"] = run.Expected is null ? "median" : "inventory",
                     ["multiplier"] = Format.Ratio(options.StragglerMultiplier),
                     ["attempt"] = run.Attempt.ToString(CultureInfo.InvariantCulture),
-                }) with { TaskName = name, TaskType = run.TaskType });
+                },
+                identity: run.Attempt.ToString(CultureInfo.InvariantCulture)) with { TaskName = name, TaskType = run.TaskType });
         }
 
         return (IEnumerable<SentinelReport>?)reports ?? [];

@@ -19,14 +19,14 @@ public sealed class TaskFailureDetector : IAnomalyDetector
             return [];
         }
 
-        var evicted = context.GetState<EvictedAttempts>();
         List<SentinelReport>? reports = null;
         foreach (var change in context.Changes)
         {
             var task = change.Current;
             foreach (var termination in task.Terminations)
             {
-                if (termination.IsEvicted && evicted.Add((task.Name, termination.Attempt)))
+                var attempt = termination.Attempt.ToString(CultureInfo.InvariantCulture);
+                if (termination.IsEvicted && context.Episodes.Begin($"{task.Name}#{attempt}"))
                 {
                     (reports ??= []).Add(context.Report(
                         ReportKind.PodEvicted,
@@ -35,9 +35,10 @@ public sealed class TaskFailureDetector : IAnomalyDetector
                         task,
                         new Dictionary<string, string>
                         {
-                            ["attempt"] = termination.Attempt.ToString(CultureInfo.InvariantCulture),
+                            ["attempt"] = attempt,
                             ["reason"] = termination.Reason ?? "Evicted",
-                        }));
+                        },
+                        identity: attempt));
                 }
             }
 
@@ -61,12 +62,11 @@ public sealed class TaskFailureDetector : IAnomalyDetector
                     ReportSeverity.Error,
                     $"Task '{task.Name}' ({task.TaskType}) failed after {task.Attempt} attempt{(task.Attempt == 1 ? "" : "s")}{why}.",
                     task,
-                    details));
+                    details,
+                    identity: details["attempts"]));
             }
         }
 
         return (IEnumerable<SentinelReport>?)reports ?? [];
     }
-
-    private sealed class EvictedAttempts : HashSet<(string Task, int Attempt)>;
 }

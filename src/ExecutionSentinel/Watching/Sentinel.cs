@@ -18,6 +18,7 @@ internal sealed class Sentinel : ISentinel
 {
     /// <summary>How often the loop looks while it waits, after the engine's signal, for tasks still shown unfinished.</summary>
     private static readonly TimeSpan FinishingTick = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinimumTick = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The least time an observation gets, even at the watch's deadline.</summary>
     private static readonly TimeSpan LastLookBudget = TimeSpan.FromSeconds(5);
@@ -32,7 +33,7 @@ internal sealed class Sentinel : ISentinel
     private readonly ILogger _logger;
     private readonly SentinelTelemetry _telemetry;
     private readonly SentinelHealth _health;
-    private readonly ExecutionSentinel.Watchdog.ICheckpointStore? _checkpoints;
+    private readonly ExecutionSentinel.Checkpoints.ICheckpointStore? _checkpoints;
 
     public Sentinel(
         IClusterProbe probe,
@@ -42,7 +43,7 @@ internal sealed class Sentinel : ISentinel
         ILogger<Sentinel>? logger = null,
         SentinelTelemetry? telemetry = null,
         SentinelHealth? health = null,
-        ExecutionSentinel.Watchdog.ICheckpointStore? checkpoints = null)
+        ExecutionSentinel.Checkpoints.ICheckpointStore? checkpoints = null)
     {
         _checkpoints = checkpoints;
         _probe = probe;
@@ -167,6 +168,12 @@ internal sealed class Sentinel : ISentinel
 
                 // After the engine's signal, look again soon for the tasks the API server still shows unfinished.
                 var nextTick = tickStartedAt + (run.IsFinishing && options.PollInterval > FinishingTick ? FinishingTick : options.PollInterval);
+                if (run.WakeRequest is { } wake && wake < nextTick)
+                {
+                    // A detector knows when something becomes due; never sooner than the shortest poll interval, so that a
+                    // detector asking for a time already past cannot make the loop spin.
+                    nextTick = wake > tickStartedAt + MinimumTick ? wake : tickStartedAt + MinimumTick;
+                }
                 var wait = (nextTick < run.Deadline ? nextTick : run.Deadline) - now;
                 if (wait > TimeSpan.Zero)
                 {
@@ -246,7 +253,7 @@ internal sealed class Sentinel : ISentinel
         }
     }
 
-    private async Task<ExecutionSentinel.Watchdog.WatchCheckpoint?> LoadCheckpointAsync(string key, MonitoringContext context, CancellationToken cancellationToken)
+    private async Task<ExecutionSentinel.Checkpoints.WatchCheckpoint?> LoadCheckpointAsync(string key, MonitoringContext context, CancellationToken cancellationToken)
     {
         try
         {
@@ -267,7 +274,7 @@ internal sealed class Sentinel : ISentinel
         {
             await _checkpoints!.SaveAsync(
                 key,
-                new ExecutionSentinel.Watchdog.WatchCheckpoint { Reported = [.. run.Reported], Progress = run.Progress, SavedAt = now },
+                new ExecutionSentinel.Checkpoints.WatchCheckpoint { Reported = [.. run.Reported], Progress = run.Progress, SavedAt = now },
                 cancellationToken).ConfigureAwait(false);
             run.MarkSaved();
         }

@@ -11,7 +11,6 @@ namespace ExecutionSentinel.Watching;
 /// </summary>
 internal sealed class WatchRun
 {
-    private const string SentinelSource = "sentinel";
     private const string ExecDenialKey = "create|pods/exec";
     private readonly SentinelOptions _options;
     private readonly IReadOnlyList<IAnomalyDetector> _detectors;
@@ -27,7 +26,7 @@ internal sealed class WatchRun
     private bool _resumable;
     private bool _unsaved;
     private int _consecutiveFailures;
-    private bool _massFailure;
+    private SentinelReport? _endedBy;
     private EngineSignal? _endSignal;
     private DateTimeOffset? _endSignalledAt;
 
@@ -66,7 +65,7 @@ internal sealed class WatchRun
     /// Makes the run resumable: reports are identified, and a checkpoint's reports count as said already, so a resumed
     /// watch says only what is new (at least once: a report taken but not yet saved may be said again).
     /// </summary>
-    public void MakeResumable(ExecutionSentinel.Watchdog.WatchCheckpoint? checkpoint)
+    public void MakeResumable(ExecutionSentinel.Checkpoints.WatchCheckpoint? checkpoint)
     {
         _resumable = true;
         if (checkpoint is not null)
@@ -94,6 +93,9 @@ internal sealed class WatchRun
 
     public DateTimeOffset Deadline => StartedAt + _options.WatchTimeout;
 
+    /// <summary>The earliest time a detector asked, during the last tick, to be called again at (see <see cref="DetectionContext.WakeAt"/>).</summary>
+    public DateTimeOffset? WakeRequest => _detection.WakeRequest;
+
     /// <summary>Runs one tick. The last report returned is terminal when the watch ends.</summary>
     /// <param name="observation">What the probe saw, or <see langword="null"/> when it failed.</param>
     /// <param name="error">Why the probe failed, when it did.</param>
@@ -103,6 +105,7 @@ internal sealed class WatchRun
     {
         var reports = new List<SentinelReport>();
         _detection.Now = now;
+        _detection.WakeRequest = null;
         _detection.PreviousProgress = _detection.Progress;
         if (observation is null)
         {
@@ -133,7 +136,7 @@ internal sealed class WatchRun
         {
             reports.Add(Terminal(exitCode: null, timedOut: false, abort));
         }
-        else if (_massFailure && _options.StopOnMassFailure)
+        else if (_endedBy is not null)
         {
             reports.Add(Terminal(exitCode: null, timedOut: false));
         }
@@ -190,7 +193,8 @@ internal sealed class WatchRun
                     ReportKind.SignalReadFailed,
                     ReportSeverity.Error,
                     $"The engine's completion signal cannot be read ({failure.Reason}): the sentinel cannot tell when the workflow ends, and will not call it stalled meanwhile.",
-                    new Dictionary<string, string> { ["reason"] = failure.Reason }));
+                    new Dictionary<string, string> { ["reason"] = failure.Reason },
+                    identity: failure.Reason));
             }
         }
         else if (observation.SignalReadFailure is null)
@@ -214,7 +218,8 @@ internal sealed class WatchRun
                 ReportKind.SignalUnreadable,
                 ReportSeverity.Warning,
                 $"The engine's completion signal holds '{Truncate(signal.RawValue)}', which is not an exit code; still waiting for a valid one.",
-                new Dictionary<string, string> { ["raw"] = signal.RawValue }));
+                new Dictionary<string, string> { ["raw"] = signal.RawValue },
+                identity: signal.RawValue));
         }
     }
 
@@ -251,7 +256,8 @@ internal sealed class WatchRun
                     ["resource"] = denial.Resource,
                     ["namespace"] = denial.Namespace,
                     ["statusCode"] = denial.StatusCode.ToString(CultureInfo.InvariantCulture),
-                }));
+                },
+                identity: $"{denial.Verb} {denial.Resource}"));
         }
 
         return _options.StopOnAccessDenied ? denial : null;
@@ -273,9 +279,10 @@ internal sealed class WatchRun
 
     private void RunDetectors(List<SentinelReport> reports)
     {
-        foreach (var detector in _detectors)
+        for (var slot = 0; slot < _detectors.Count; slot++)
         {
-            _detection.DetectorName = detector.Name;
+            var detector = _detectors[slot];
+            _detection.EnterDetector(slot, detector.Name);
             try
             {
                 foreach (var report in detector.Detect(_detection))
@@ -286,7 +293,10 @@ internal sealed class WatchRun
                     }
 
                     reports.Add(report);
-                    _massFailure |= report.Kind == ReportKind.MassFailure;
+                    if (report.EndsWatch && !report.IsTerminal)
+                    {
+                        _endedBy ??= report;
+                    }
                 }
             }
 #pragma warning disable CA1031 // A detector's fault must never take the watch down.
@@ -294,23 +304,26 @@ internal sealed class WatchRun
 #pragma warning restore CA1031
             {
                 Log.DetectorFaulted(_logger, ex, detector.Name);
-                if (_reportedFaults.Add($"{detector.Name}|{ex.GetType().FullName}|{ex.Message}"))
+                // Once per detector and exception type: a message that varies (a time, a count) must not make one report per tick.
+                var fault = $"{detector.Name}|{ex.GetType().FullName}";
+                if (_reportedFaults.Add(fault))
                 {
                     reports.Add(Sentinel(
                         ReportKind.DetectorFault,
                         ReportSeverity.Error,
-                        $"Detector '{detector.Name}' failed ({ex.GetType().Name}: {ex.Message}); it is isolated and the watch goes on.",
+                        $"Detector '{detector.Name}' failed ({ex.GetType().Name}: {ex.Message}); it is isolated and the watch goes on. Further {ex.GetType().Name}s from it are logged, not reported.",
                         new Dictionary<string, string>
                         {
                             ["detector"] = detector.Name,
                             ["exception"] = ex.GetType().FullName ?? ex.GetType().Name,
                             ["error"] = ex.Message,
-                        }));
+                        },
+                        identity: fault));
                 }
             }
         }
 
-        _detection.DetectorName = SentinelSource;
+        _detection.LeaveDetector();
     }
 
     private SentinelReport Terminal(int? exitCode, bool timedOut, AccessDenial? aborted = null, string? inferred = null)
@@ -325,7 +338,7 @@ internal sealed class WatchRun
             UnknownTaskNames = unknown,
             ExitCode = exitCode,
             TimedOut = timedOut,
-            MassFailure = _massFailure,
+            EndedBy = _endedBy?.Kind,
             Duration = _detection.Now - StartedAt,
             SignalReadFailure = _detection.SignalReadFailure?.Reason,
             AccessDenied = aborted,
@@ -342,7 +355,7 @@ internal sealed class WatchRun
             WatchOutcome.TimedOut => (ReportKind.TimedOut, ReportSeverity.Error,
                 $"The engine did not signal completion within {Format.Duration(_options.WatchTimeout)}: {counts}.{unread}"),
             WatchOutcome.Failed when exitCode is null => (ReportKind.Failed, ReportSeverity.Critical,
-                $"The workflow failed: mass failure with {counts}, after {duration}."),
+                $"The workflow failed: {_endedBy?.Kind.Name} ended the watch ({_endedBy?.Message}) with {counts}, after {duration}."),
             WatchOutcome.Failed => (ReportKind.Failed, ReportSeverity.Critical,
                 $"The workflow failed with exit code {exitCode}{Inferred(inferred)}: {counts}, after {duration}."),
             _ => (ReportKind.Completed, ReportSeverity.Info,
@@ -383,10 +396,10 @@ internal sealed class WatchRun
         return summary.UnknownTasks > Shown ? $"{text} ({names} and {summary.UnknownTasks - Shown} more)" : $"{text} ({names})";
     }
 
-    private SentinelReport Sentinel(ReportKind kind, ReportSeverity severity, string message, IReadOnlyDictionary<string, string> details)
+    private SentinelReport Sentinel(ReportKind kind, ReportSeverity severity, string message, IReadOnlyDictionary<string, string> details, string? identity = null)
     {
-        _detection.DetectorName = SentinelSource;
-        return _detection.Report(kind, severity, message, details: details);
+        _detection.LeaveDetector();
+        return _detection.Report(kind, severity, message, details: details, identity: identity);
     }
 
     private static string Truncate(string value) => value.Length <= 80 ? value : value[..77] + "...";

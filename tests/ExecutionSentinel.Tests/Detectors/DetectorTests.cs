@@ -1,7 +1,9 @@
 using ExecutionSentinel.Detectors;
 using ExecutionSentinel.Probing;
 using ExecutionSentinel.Tests.Support;
-using static ExecutionSentinel.Tests.Support.DetectorBench;
+using ExecutionSentinel.Testing;
+using static ExecutionSentinel.Testing.DetectorBench;
+using static ExecutionSentinel.Tests.Support.TestOptions;
 
 namespace ExecutionSentinel.Tests.Detectors;
 

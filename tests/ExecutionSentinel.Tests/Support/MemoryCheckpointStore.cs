@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ExecutionSentinel.Checkpoints;
 using ExecutionSentinel.Watchdog;
 
 namespace ExecutionSentinel.Tests.Support;

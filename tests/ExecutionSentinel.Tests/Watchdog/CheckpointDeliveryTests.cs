@@ -1,3 +1,4 @@
+using ExecutionSentinel.Checkpoints;
 using ExecutionSentinel.Probing;
 using ExecutionSentinel.Testing;
 using ExecutionSentinel.Tests.Support;
@@ -98,10 +99,11 @@ public sealed class CheckpointDeliveryTests
         {
             Namespace = "wf",
             EnginePodName = "hyperflow-engine-0",
+            // Past due after 30 s: a task within its expected duration is never called hung.
             TaskInventory =
             [
-                new TaskSpec { Name = "a", TaskType = "t", DagOrder = 0, ExpectedDuration = TimeSpan.FromHours(1) },
-                new TaskSpec { Name = "b", TaskType = "t", DagOrder = 0, ExpectedDuration = TimeSpan.FromHours(1) },
+                new TaskSpec { Name = "a", TaskType = "t", DagOrder = 0, ExpectedDuration = TimeSpan.FromSeconds(30) },
+                new TaskSpec { Name = "b", TaskType = "t", DagOrder = 0, ExpectedDuration = TimeSpan.FromSeconds(30) },
             ],
         };
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using CsCheck;
+using ExecutionSentinel.Checkpoints;
 using ExecutionSentinel.Probing;
 using ExecutionSentinel.Tests.Support;
 using ExecutionSentinel.Watchdog;

@@ -1,3 +1,4 @@
+using ExecutionSentinel.Checkpoints;
 using ExecutionSentinel.Testing;
 using ExecutionSentinel.Tests.Support;
 using ExecutionSentinel.Watchdog;

@@ -32,6 +32,35 @@ public sealed class WatchdogDetectorTests
     }
 
     [Fact]
+    public async Task A_long_task_within_its_expected_duration_is_not_called_hung()
+    {
+        // soykb's longest tasks run ~2,500 s, longer than the 30 min default threshold, with nothing else moving meanwhile.
+        var soykb = WorkflowTrace.LoadBundled("soykb-chameleon-10fastq-10ch-001");
+        using var harness = new SentinelHarness(soykb, sentinel: s => s.WatchTimeout = TimeSpan.FromHours(6));
+
+        var reports = await harness.RunAsync();
+
+        Assert.True(soykb.Tasks.Max(t => t.Runtime) > TimeSpan.FromMinutes(30));
+        Assert.DoesNotContain(reports, r => r.Kind == WatchdogReportKinds.WorkflowHung);
+        Assert.Equal(ReportKind.Completed, reports[^1].Kind);
+    }
+
+    [Fact]
+    public async Task A_task_hung_past_its_expected_duration_is_called_hung_once_the_threshold_has_passed_beyond_it()
+    {
+        var soykb = WorkflowTrace.LoadBundled("soykb-chameleon-10fastq-10ch-001");
+        var victim = soykb.Tasks.MaxBy(t => t.Runtime)!;
+        using var harness = new SentinelHarness(soykb, c => c.Faults.Add(SimulatedFault.Hang(victim.Name)), s => s.WatchTimeout = TimeSpan.FromHours(6));
+        var context = harness.Context();
+
+        var reports = await Drive.ToEndAsync(harness.Sentinel.WatchAsync(context), harness.Time);
+
+        var first = reports.First(r => r.Kind == WatchdogReportKinds.WorkflowHung);
+        var expected = context.TaskInventory.Single(t => t.Name == victim.Name).ExpectedDuration!.Value;
+        Assert.True(first.Timestamp - harness.Cluster.StartedAt > expected + TimeSpan.FromMinutes(30));
+    }
+
+    [Fact]
     public async Task Reported_activity_keeps_a_long_quiet_workflow_from_being_called_hung()
     {
         var victim = Trace.Tasks.MaxBy(t => t.Runtime)!;

@@ -22,7 +22,7 @@ public sealed class ConductorScenarioTests
         Assert.Equal(WatchOutcome.Completed, summary.Outcome);
         Assert.Equal(0, summary.ExitCode);
         Assert.False(summary.TimedOut);
-        Assert.False(summary.MassFailure);
+        Assert.Null(summary.EndedBy);
         Assert.Equal(Trace.Tasks.Count, summary.TotalTasks);
         Assert.Equal(Trace.Tasks.Count, summary.CompletedTasks);
         Assert.Equal(0, summary.FailedTasks);

@@ -1,3 +1,4 @@
+using ExecutionSentinel.Checkpoints;
 using System.Globalization;
 
 namespace ExecutionSentinel.Watchdog;

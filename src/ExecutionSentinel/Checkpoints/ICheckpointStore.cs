@@ -1,4 +1,4 @@
-namespace ExecutionSentinel.Watchdog;
+namespace ExecutionSentinel.Checkpoints;
 
 /// <summary>Where a watch keeps what it has reported, so that a conductor restarted after a crash resumes without repeating itself.</summary>
 public interface ICheckpointStore

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace ExecutionSentinel.Watchdog;
+namespace ExecutionSentinel.Checkpoints;
 
 /// <summary>Checkpoints as JSON files in a directory, one per workflow, written to a temporary file and moved into place.</summary>
 public sealed class FileCheckpointStore : ICheckpointStore
