@@ -32,6 +32,7 @@ public sealed class SimulatedCluster : IClusterProbe
     private readonly Dictionary<string, SimulatedTaskTimeline> _byJobName;
     private readonly SimulatedTaskTimeline[] _byCreation;
     private readonly ProbeOutageFault[] _outages;
+    private readonly DateTimeOffset[] _changes;
     private readonly object _lock = new();
     private readonly HashSet<string> _namespaces = new(StringComparer.Ordinal);
 
@@ -57,6 +58,7 @@ public sealed class SimulatedCluster : IClusterProbe
         _byJobName = _timelines.Values.ToDictionary(JobName, StringComparer.Ordinal);
         _outages = _options.Faults.OfType<ProbeOutageFault>().ToArray();
         EngineSignalsAt = PlanEngineSignal();
+        _changes = ChangeInstants(_timelines.Values, _options.DeleteFinishedAfter);
         EngineExitCode = _options.EngineExitCode ?? (_timelines.Count == trace.Tasks.Count && _timelines.Values.All(t => t.Succeeded) ? 0 : 1);
     }
 
@@ -279,15 +281,71 @@ public sealed class SimulatedCluster : IClusterProbe
         }
     }
 
-    /// <summary>One watch's view: caches each task's observation so unchanged tasks keep the same instance.</summary>
-    private sealed class Session(SimulatedCluster cluster) : IClusterProbeSession
+    /// <summary>Every instant at which a task's objects change, in order: what a watch would be told of.</summary>
+    private static DateTimeOffset[] ChangeInstants(IEnumerable<SimulatedTaskTimeline> timelines, TimeSpan? deleteFinishedAfter)
+    {
+        var instants = new List<DateTimeOffset>();
+        foreach (var timeline in timelines)
+        {
+            foreach (var attempt in timeline.Attempts)
+            {
+                instants.Add(attempt.CreatedAt);
+                instants.Add(attempt.StartedAt);
+                instants.Add(attempt.EndsAt);
+                if (attempt.UnschedulableUntil is { } until)
+                {
+                    instants.Add(until);
+                }
+            }
+
+            if (timeline.VanishesAt is { } vanishes)
+            {
+                instants.Add(vanishes);
+            }
+
+            if (timeline.FinishedAt is { } finished && deleteFinishedAfter is { } ttl)
+            {
+                instants.Add(finished + ttl);
+            }
+        }
+
+        instants.Sort();
+        return [.. instants.Distinct()];
+    }
+
+    /// <summary>
+    /// One watch's view: caches each task's observation so unchanged tasks keep the same instance. With
+    /// <see cref="SimulatedClusterOptions.SignalChanges"/>, it tells the sentinel of each change when it happens.
+    /// </summary>
+    private sealed class Session(SimulatedCluster cluster) : IClusterProbeSession, IClusterChangeNotifier
     {
         private readonly Dictionary<string, (int Key, TaskObservation Observation)> _cache = new(StringComparer.Ordinal);
+        private DateTimeOffset _observedAt = DateTimeOffset.MinValue;
+
+        public Task WaitForChangeAsync(CancellationToken cancellationToken)
+        {
+            if (!cluster._options.SignalChanges)
+            {
+                return Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+
+            var instants = cluster._changes;
+            var next = Array.BinarySearch(instants, _observedAt);
+            next = next < 0 ? ~next : next + 1; // The first change after the last observation began.
+            if (next >= instants.Length)
+            {
+                return Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+
+            var wait = instants[next] - cluster._time.GetUtcNow();
+            return wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, cluster._time, cancellationToken);
+        }
 
         public ValueTask<ClusterObservation> ObserveAsync(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var now = cluster._time.GetUtcNow();
+            _observedAt = now;
             cluster.ThrowDuringOutage(now);
 
             var terminated = cluster._terminated;

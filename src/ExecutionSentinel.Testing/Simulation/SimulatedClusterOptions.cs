@@ -38,4 +38,11 @@ public sealed class SimulatedClusterOptions
 
     /// <summary>How many simulated nodes tasks are spread over (for node names). Default 4.</summary>
     public int Nodes { get; set; } = 4;
+
+    /// <summary>
+    /// Whether a watch's session tells the sentinel of each change as it happens (a task created, started, ended or
+    /// deleted), as a Kubernetes watch does, so that the loop ticks at the change (after its debounce) instead of at the
+    /// next poll. Default false: the simulated cluster is then polled, as before.
+    /// </summary>
+    public bool SignalChanges { get; set; }
 }

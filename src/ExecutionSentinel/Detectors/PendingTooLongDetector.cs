@@ -18,6 +18,9 @@ public sealed class PendingTooLongDetector : IAnomalyDetector
     /// <param name="options">The sentinel's options.</param>
     public PendingTooLongDetector(IOptionsMonitor<SentinelOptions> options) => _options = options;
 
+    /// <summary>How far past its limit a pending task is first looked at again: the loop's clock resolution.</summary>
+    private static readonly TimeSpan PastTheLimit = TimeSpan.FromMilliseconds(1);
+
     /// <inheritdoc />
     public string Name => "pending";
 
@@ -50,7 +53,7 @@ public sealed class PendingTooLongDetector : IAnomalyDetector
         {
             if (!since.Reported && context.Now - since.At <= timeout)
             {
-                context.WakeAt(since.At + timeout);
+                context.WakeAt(since.At + timeout + PastTheLimit); // "Longer than" the limit: the first instant after it.
             }
 
             if (since.Reported || context.Now - since.At <= timeout || !context.Tasks.TryGetValue(name, out var task))

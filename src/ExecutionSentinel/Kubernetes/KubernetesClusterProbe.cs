@@ -68,9 +68,11 @@ internal sealed class KubernetesClusterProbe : IClusterProbe
     }
 
     /// <summary>Removes a session from <see cref="Sessions"/> when the watch lets go of it.</summary>
-    private sealed class TrackedSession(KubernetesProbeSession inner, KubernetesClusterProbe probe) : IClusterProbeSession
+    private sealed class TrackedSession(KubernetesProbeSession inner, KubernetesClusterProbe probe) : IClusterProbeSession, IClusterChangeNotifier
     {
         public ValueTask<ClusterObservation> ObserveAsync(CancellationToken cancellationToken) => inner.ObserveAsync(cancellationToken);
+
+        public Task WaitForChangeAsync(CancellationToken cancellationToken) => inner.WaitForChangeAsync(cancellationToken);
 
         public async ValueTask DisposeAsync()
         {

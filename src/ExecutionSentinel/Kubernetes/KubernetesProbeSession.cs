@@ -17,7 +17,7 @@ namespace ExecutionSentinel.Kubernetes;
 /// controller's updates, so the view is brought up to date (a list taken after the signal was read) before the
 /// sentinel counts anything for the summary.
 /// </summary>
-internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSink<V1Pod>, IInformerSink<V1Job>
+internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterChangeNotifier, IInformerSink<V1Pod>, IInformerSink<V1Job>
 {
     /// <summary>A watch that has delivered nothing for this long is taken to have replayed what it missed.</summary>
     private static readonly TimeSpan ReplayQuiet = TimeSpan.FromSeconds(1);
@@ -30,6 +30,7 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
     private readonly ILogger _logger;
     private readonly object _cacheLock = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly ChangeLatch _changed = new();
     private Task _informing = Task.CompletedTask;
     private bool _engineSignalled;
 
@@ -83,8 +84,18 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
         }
     }
 
+    /// <summary>
+    /// In watch mode, completes when the informers have brought a change that matters since the last observation began;
+    /// in poll mode, never (nothing is learned between observations).
+    /// </summary>
+    public Task WaitForChangeAsync(CancellationToken cancellationToken) =>
+        _options.Mode == KubernetesProbeMode.Watch
+            ? _changed.WaitAsync(cancellationToken)
+            : Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+
     public async ValueTask<ClusterObservation> ObserveAsync(CancellationToken cancellationToken)
     {
+        _changed.Rearm(); // What changes from here on is either in this snapshot or wakes the next tick.
         if (_options.Mode == KubernetesProbeMode.Watch && !_engineSignalled)
         {
             await RetryFailingAsync(cancellationToken).ConfigureAwait(false);
@@ -197,11 +208,40 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IInformerSi
         _stop.Dispose();
     }
 
-    void IInformerSink<V1Pod>.Replace(IReadOnlyList<V1Pod> items, TimeSpan unobservedFor) => _cache.ReplacePods(items);
+    // The informers call these under the cache's lock, one at a time; a change that matters wakes the sentinel.
+    void IInformerSink<V1Pod>.Replace(IReadOnlyList<V1Pod> items, TimeSpan unobservedFor)
+    {
+        var before = _cache.Changes;
+        _cache.ReplacePods(items);
+        Changed(before);
+    }
 
-    void IInformerSink<V1Pod>.Apply(WatchEventType type, V1Pod item) => _cache.Apply(type, item);
+    void IInformerSink<V1Pod>.Apply(WatchEventType type, V1Pod item)
+    {
+        var before = _cache.Changes;
+        _cache.Apply(type, item);
+        Changed(before);
+    }
 
-    void IInformerSink<V1Job>.Replace(IReadOnlyList<V1Job> items, TimeSpan unobservedFor) => _cache.ReplaceJobs(items, unobservedFor);
+    void IInformerSink<V1Job>.Replace(IReadOnlyList<V1Job> items, TimeSpan unobservedFor)
+    {
+        var before = _cache.Changes;
+        _cache.ReplaceJobs(items, unobservedFor);
+        Changed(before);
+    }
 
-    void IInformerSink<V1Job>.Apply(WatchEventType type, V1Job item) => _cache.Apply(type, item);
+    void IInformerSink<V1Job>.Apply(WatchEventType type, V1Job item)
+    {
+        var before = _cache.Changes;
+        _cache.Apply(type, item);
+        Changed(before);
+    }
+
+    private void Changed(long before)
+    {
+        if (_cache.Changes != before)
+        {
+            _changed.Set();
+        }
+    }
 }

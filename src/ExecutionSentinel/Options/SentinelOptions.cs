@@ -72,4 +72,14 @@ public sealed class SentinelOptions
     /// counts it as failed and goes on: a stuck request never stops the watch. Default 60 s.
     /// </summary>
     public TimeSpan ObservationTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// When the probe learns of a change that matters between ticks (a watch: a task's phase, a termination, a deletion),
+    /// the loop ticks this long after it instead of waiting for the next poll, so that a burst of events makes one tick.
+    /// From 0 (at once) to 5 s; "00:00:00.150" = 150 ms. Default 150 ms. <see cref="PollInterval"/> stays the upper bound.
+    /// </summary>
+    public TimeSpan ChangeDebounce { get; set; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>Whether a change the probe learns of between ticks wakes the loop early (see <see cref="ChangeDebounce"/>). Default true.</summary>
+    public bool TickOnChange { get; set; } = true;
 }

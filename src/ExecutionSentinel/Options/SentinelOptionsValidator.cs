@@ -14,6 +14,9 @@ internal sealed class SentinelOptionsValidator : IValidateOptions<SentinelOption
     /// <summary>The longest watch, and the longest of every other threshold: 30 days.</summary>
     internal static readonly TimeSpan MaxDuration = TimeSpan.FromDays(30);
 
+    /// <summary>The longest debounce of a change: longer, and the change might as well wait for the poll.</summary>
+    internal static readonly TimeSpan MaxChangeDebounce = TimeSpan.FromSeconds(5);
+
     /// <summary>The largest straggler multiplier: with a year-long expected duration it still fits a <see cref="TimeSpan"/>.</summary>
     internal const double MaxStragglerMultiplier = 1000;
 
@@ -50,6 +53,7 @@ internal sealed class SentinelOptionsValidator : IValidateOptions<SentinelOption
         }
 
         failures.RequirePositive(options.ObservationTimeout, nameof(options.ObservationTimeout), MaxDuration);
+        failures.RequireBetween(options.ChangeDebounce, nameof(options.ChangeDebounce), TimeSpan.Zero, MaxChangeDebounce);
         failures.RequireBetween(options.CompletionGrace, nameof(options.CompletionGrace), TimeSpan.Zero, MaxDuration);
 
         if (options.ConnectivityFailureThreshold < 1)

@@ -27,4 +27,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Warning, "Reading or writing the checkpoint of namespace {Namespace} failed; the watch goes on")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception, string @namespace);
+
+    [LoggerMessage(9, LogLevel.Warning, "The probe's change notifier failed; the watch ticks at its poll interval")]
+    public static partial void ChangeNotifierFailed(ILogger logger, Exception exception);
 }

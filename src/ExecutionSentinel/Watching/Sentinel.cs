@@ -174,10 +174,12 @@ internal sealed class Sentinel : ISentinel
                     // detector asking for a time already past cannot make the loop spin.
                     nextTick = wake > tickStartedAt + MinimumTick ? wake : tickStartedAt + MinimumTick;
                 }
-                var wait = (nextTick < run.Deadline ? nextTick : run.Deadline) - now;
-                if (wait > TimeSpan.Zero)
+                var tickAt = nextTick < run.Deadline ? nextTick : run.Deadline;
+                if (tickAt > now)
                 {
-                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    // A failed observation keeps the poll's pace: connectivity is judged on it, and a change cannot be seen anyway.
+                    var notifier = options.TickOnChange && run.ConsecutiveFailures == 0 ? session as IClusterChangeNotifier : null;
+                    await WaitForTickAsync(notifier, tickAt, options.ChangeDebounce, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -250,6 +252,52 @@ internal sealed class Sentinel : ISentinel
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="tickAt"/>, or, when the probe says something that matters changed before then, until
+    /// <paramref name="debounce"/> after that change (never past <paramref name="tickAt"/>): a burst of events makes one tick.
+    /// </summary>
+    private async Task WaitForTickAsync(IClusterChangeNotifier? notifier, DateTimeOffset tickAt, TimeSpan debounce, CancellationToken cancellationToken)
+    {
+        var wait = tickAt - _time.GetUtcNow();
+        if (notifier is null)
+        {
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var poll = Task.Delay(wait, _time, waiting.Token);
+        Task change;
+        try
+        {
+            change = notifier.WaitForChangeAsync(waiting.Token);
+        }
+#pragma warning disable CA1031 // A probe's faulty notifier must not end the watch: the poll still ticks.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ChangeNotifierFailed(_logger, ex);
+            change = Task.Delay(Timeout.InfiniteTimeSpan, waiting.Token);
+        }
+
+        var first = await Task.WhenAny(poll, change).ConfigureAwait(false);
+        // The other wait ends (a notifier that ignores it is not awaited). Synchronously: an await here would let a fake
+        // clock move on before the debounce below is armed.
+#pragma warning disable CA1849
+        waiting.Cancel();
+#pragma warning restore CA1849
+        cancellationToken.ThrowIfCancellationRequested();
+        if (first == change && change.IsCompletedSuccessfully)
+        {
+            var left = tickAt - _time.GetUtcNow();
+            var settle = debounce < left ? debounce : left;
+            if (settle > TimeSpan.Zero)
+            {
+                await Task.Delay(settle, _time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

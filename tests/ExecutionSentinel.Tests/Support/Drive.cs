@@ -11,8 +11,10 @@ internal static class Drive
         IAsyncEnumerable<SentinelReport> stream,
         FakeTimeProvider time,
         Func<SentinelReport, Task>? onReport = null,
-        int maxSteps = 2_000_000)
+        int maxSteps = 2_000_000,
+        TimeSpan? step = null)
     {
+        var by = step ?? Step;
         var reports = new List<SentinelReport>();
         var enumerator = stream.GetAsyncEnumerator();
         await using (enumerator.ConfigureAwait(false))
@@ -28,7 +30,7 @@ internal static class Drive
                         throw new TimeoutException($"The watch did not end within {maxSteps} simulated steps.");
                     }
 
-                    time.Advance(Step);
+                    time.Advance(by);
                     if (!move.IsCompleted)
                     {
                         await Task.Yield();

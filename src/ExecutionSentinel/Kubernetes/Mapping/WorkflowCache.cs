@@ -54,6 +54,12 @@ internal sealed class WorkflowCache
     /// <summary>The number of task Jobs held.</summary>
     public int JobCount => _tasksByJob.Values.Count(e => e.Job is not null);
 
+    /// <summary>
+    /// How many changes that matter the cache has taken: a task's facts changed, or its objects appeared or went. An event
+    /// that changes nothing the facts hold (a resourceVersion bump, a field the sentinel does not read) does not count.
+    /// </summary>
+    public long Changes { get; private set; }
+
     public void Apply(WatchEventType type, V1Job job)
     {
         var facts = JobProjection.Project(job, _taskTypeLabel);
@@ -64,11 +70,22 @@ internal sealed class WorkflowCache
 
         if (type == WatchEventType.Deleted)
         {
+            if (entry.Job is null)
+            {
+                return;
+            }
+
             entry.Job = null;
         }
         else
         {
-            entry.Job = entry.LastJob = facts with { Name = entry.JobName, TaskId = null };
+            var kept = facts with { Name = entry.JobName, TaskId = null };
+            if (kept == entry.Job && !entry.EndedUnobserved)
+            {
+                return; // Nothing the sentinel reads has changed.
+            }
+
+            entry.Job = entry.LastJob = kept;
             entry.EndedUnobserved = false;
         }
 
@@ -87,14 +104,21 @@ internal sealed class WorkflowCache
         var at = Array.FindIndex(pods, p => p.Name == facts.Name);
         if (type == WatchEventType.Deleted)
         {
-            if (at >= 0)
+            if (at < 0)
             {
-                entry.Pods = pods.Length == 1 ? NoPods : [.. pods.Where((_, i) => i != at)];
+                return;
             }
+
+            entry.Pods = pods.Length == 1 ? NoPods : [.. pods.Where((_, i) => i != at)];
         }
         else
         {
             var kept = facts with { JobName = entry.JobName, TaskId = null, NodeName = Shared(facts.NodeName) };
+            if (at >= 0 && kept == pods[at] && !entry.EndedUnobserved)
+            {
+                return; // Nothing the sentinel reads has changed.
+            }
+
             if (at >= 0)
             {
                 var copy = (PodFacts[])pods.Clone();
@@ -211,6 +235,7 @@ internal sealed class WorkflowCache
 
     private void MarkDirty(TaskEntry entry)
     {
+        Changes++;
         if (!entry.IsDirty)
         {
             entry.IsDirty = true;

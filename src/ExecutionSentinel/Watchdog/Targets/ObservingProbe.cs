@@ -14,8 +14,12 @@ internal sealed class ObservingProbe(IClusterProbe inner, ObservedJobs observed)
         return observed.ViewOf(context) is { } view ? new Session(session, view) : session;
     }
 
-    private sealed class Session(IClusterProbeSession inner, WatchView view) : IClusterProbeSession
+    private sealed class Session(IClusterProbeSession inner, WatchView view) : IClusterProbeSession, IClusterChangeNotifier
     {
+        /// <summary>The inner session's changes, so the watchdog does not slow the watch down to its poll interval.</summary>
+        public Task WaitForChangeAsync(CancellationToken cancellationToken) =>
+            inner is IClusterChangeNotifier notifier ? notifier.WaitForChangeAsync(cancellationToken) : Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+
         public async ValueTask<ClusterObservation> ObserveAsync(CancellationToken cancellationToken)
         {
             var observation = await inner.ObserveAsync(cancellationToken).ConfigureAwait(false);
