@@ -81,6 +81,15 @@ public sealed class KubernetesProbeOptions
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>
+    /// On a tick a change woke while the workflow has tasks shown running or pending, the engine's completion signal (an
+    /// exec in the engine pod) is read only if the last read is older than this; ticks of the poll, and ticks once no task
+    /// is shown running or pending, always read it. Changes wake the watch often (see <c>SentinelOptions.ChangeDebounce</c>)
+    /// and each read is a connection to the kubelet and a process in the engine container. From 0 (every tick) to 1 h;
+    /// "00:00:30" = 30 s. Default 30 s.
+    /// </summary>
+    public TimeSpan SignalReadInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long the circuit stays open, failing calls at once, after most calls failed. Default 5 s: short against the
     /// connectivity threshold (3 ticks of 10 s), so that a brief outage is not reported as lost connectivity.
     /// </summary>

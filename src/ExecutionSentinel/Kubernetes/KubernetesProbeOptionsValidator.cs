@@ -18,6 +18,7 @@ internal sealed class KubernetesProbeOptionsValidator : IValidateOptions<Kuberne
         failures.RequirePositive(options.RelistBackoff, nameof(options.RelistBackoff), MaxDuration);
         failures.RequirePositive(options.MaxRelistBackoff, nameof(options.MaxRelistBackoff), MaxDuration);
         failures.RequireBetween(options.RequestTimeout, nameof(options.RequestTimeout), TimeSpan.FromMilliseconds(10), MaxDuration); // Polly's minimum.
+        failures.RequireBetween(options.SignalReadInterval, nameof(options.SignalReadInterval), TimeSpan.Zero, TimeSpan.FromHours(1));
         failures.RequireBetween(options.CircuitBreakDuration, nameof(options.CircuitBreakDuration), TimeSpan.FromMilliseconds(500), MaxDuration); // Polly's minimum.
 
         if (options.MaxSilence < options.StalenessTimeout)

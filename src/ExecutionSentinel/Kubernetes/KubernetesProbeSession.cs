@@ -33,6 +33,8 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterCha
     private readonly ChangeLatch _changed = new();
     private Task _informing = Task.CompletedTask;
     private bool _engineSignalled;
+    private EngineReading? _lastEngine;
+    private DateTimeOffset _lastEngineReadAt;
 
     public KubernetesProbeSession(
         IKubernetes client,
@@ -95,6 +97,7 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterCha
 
     public async ValueTask<ClusterObservation> ObserveAsync(CancellationToken cancellationToken)
     {
+        var woken = _changed.IsSet; // A change came since the last observation: this tick may be one it woke.
         _changed.Rearm(); // What changes from here on is either in this snapshot or wakes the next tick.
         if (_options.Mode == KubernetesProbeMode.Watch && !_engineSignalled)
         {
@@ -103,7 +106,18 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterCha
         }
 
         // The signal is read before the tasks are counted: whatever it says happened before the list or snapshot below.
+        // A tick a change may have woken reads it only when no task runs or the last read is old (each read is an exec);
+        // a tick with no change since the last is the poll's, and reads it as it always has.
+        var now = _time.GetUtcNow();
+        TaskObservation[]? current = null;
+        if (woken && _lastEngine is { } last && now - _lastEngineReadAt < _options.SignalReadInterval && _options.Mode == KubernetesProbeMode.Watch
+            && AnyUnfinished(current = Snapshot()))
+        {
+            return Observation(current, last);
+        }
+
         var engine = await _signal.ReadAsync(_context, cancellationToken).ConfigureAwait(false);
+        (_lastEngine, _lastEngineReadAt) = (engine, now);
         _engineSignalled |= engine.Signal is { ExitCode: not null } or { IsEndMarker: true };
         if (_engineSignalled && _options.Mode == KubernetesProbeMode.Watch)
         {
@@ -119,19 +133,36 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterCha
             await ListAsync(Pods, "list", cancellationToken).ConfigureAwait(false);
         }
 
-        TaskObservation[] tasks;
-        lock (_cacheLock)
+        return Observation(Snapshot(), engine);
+    }
+
+    private static ClusterObservation Observation(TaskObservation[] tasks, EngineReading engine) => new()
+    {
+        Tasks = tasks,
+        EngineSignal = engine.Signal,
+        EnginePodPresent = engine.EnginePodPresent,
+        SignalReadFailure = engine.Failure,
+    };
+
+    private static bool AnyUnfinished(TaskObservation[] tasks)
+    {
+        foreach (var task in tasks)
         {
-            tasks = _cache.Snapshot();
+            if (!task.IsFinished && !task.IsGone)
+            {
+                return true;
+            }
         }
 
-        return new ClusterObservation
+        return false;
+    }
+
+    private TaskObservation[] Snapshot()
+    {
+        lock (_cacheLock)
         {
-            Tasks = tasks,
-            EngineSignal = engine.Signal,
-            EnginePodPresent = engine.EnginePodPresent,
-            SignalReadFailure = engine.Failure,
-        };
+            return _cache.Snapshot();
+        }
     }
 
     /// <summary>Throws when an informer's view is not current: it failed, or has not heard from the server for too long.</summary>

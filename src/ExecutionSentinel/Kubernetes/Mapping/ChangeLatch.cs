@@ -10,6 +10,18 @@ internal sealed class ChangeLatch
     private readonly object _gate = new();
     private TaskCompletionSource _changed = New();
 
+    /// <summary>Whether a change came since the last <see cref="Rearm"/>.</summary>
+    public bool IsSet
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _changed.Task.IsCompleted;
+            }
+        }
+    }
+
     /// <summary>Marks a change: the current wait, if any, completes.</summary>
     public void Set()
     {

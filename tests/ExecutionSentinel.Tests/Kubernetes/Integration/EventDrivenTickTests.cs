@@ -85,6 +85,36 @@ public sealed class EventDrivenTickTests
         Assert.True(ticks.Count < harness.Counters.Events / 2, $"{ticks.Count} ticks for {harness.Counters.Events} events");
     }
 
+    [Fact]
+    public async Task Ticks_woken_by_changes_do_not_each_exec_into_the_engine_pod_and_the_end_is_seen_as_soon()
+    {
+        var rare = await ReadSignalAsync(TimeSpan.FromSeconds(30));
+        var always = await ReadSignalAsync(TimeSpan.Zero); // The control: the signal read at every tick, as before.
+
+        Assert.True(rare.Execs < rare.Ticks / 2, $"{rare.Execs} execs for {rare.Ticks} ticks");
+        Assert.True(rare.Execs < always.Execs / 2, $"{rare.Execs} execs against {always.Execs} when read at every tick");
+        // The poll's ticks still read it, and every tick once no task runs: the end is seen as soon (steps of 1 s apart).
+        Assert.InRange(rare.SeenAfterSignal - always.SeenAfterSignal, TimeSpan.FromSeconds(-2), TimeSpan.FromSeconds(2));
+    }
+
+    private static async Task<(int Execs, int Ticks, TimeSpan SeenAfterSignal)> ReadSignalAsync(TimeSpan interval)
+    {
+        var ticks = new List<DateTimeOffset>();
+        await using var harness = await KubeHarness.StartAsync(
+            Genome,
+            sentinel: o => o.PollInterval = Poll,
+            probe: o => o.SignalReadInterval = interval,
+            builder: b => b.AddDetector(new TickCounter(ticks)));
+
+        var reports = await harness.RunAsync();
+
+        var end = reports[^1];
+        Assert.Equal(ReportKind.Completed, end.Kind);
+        Assert.Equal(Genome.Tasks.Count, end.Summary!.CompletedTasks);
+        var execs = harness.Server.Requests.Count(r => r.Contains("/exec?", StringComparison.Ordinal));
+        return (execs, ticks.Count, end.Timestamp - harness.Cluster.EngineSignalsAt!.Value);
+    }
+
     private sealed class TickCounter(List<DateTimeOffset> ticks) : ExecutionSentinel.Detection.IAnomalyDetector
     {
         public string Name => "tick-counter";
