@@ -160,7 +160,7 @@ internal static class WatchCommand
             return await Fail(ExitCodes.UsageError, wording.Settings(ex.Failures).Message).ConfigureAwait(false);
         }
 
-        var presenter = Presenters.Create(arguments.Output, startedAt, "wall clock");
+        var presenter = Presenters.Create(arguments.Output, startedAt, "wall clock", time, time);
         presenter.Begin([$"Watching workflow in namespace '{context.Namespace}' (engine pod {context.EnginePodName}, {context.TaskInventory.Count} tasks)."]);
         return await ReportLoop.RunAsync(presenter, reports, startedAt, time, cancellationToken).ConfigureAwait(false);
     }
