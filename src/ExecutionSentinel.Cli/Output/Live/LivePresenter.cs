@@ -19,9 +19,6 @@ internal sealed class LivePresenter(IAnsiConsole console, DateTimeOffset started
     /// <summary>The clock shows seconds: redrawing more often would show nothing new.</summary>
     internal static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(1);
 
-    /// <summary>What <see cref="EndAsync"/> writes under the view: a blank line and the summary.</summary>
-    private const int SummaryLines = 2;
-
     /// <summary>Anomalies kept: more than any terminal has lines.</summary>
     private const int FeedKept = 500;
 
@@ -34,6 +31,7 @@ internal sealed class LivePresenter(IAnsiConsole console, DateTimeOffset started
     private ConnectivityState _connectivity;
     private int _feedTotal;
     private DateTimeOffset? _endedAt;
+    private string? _summary;
     private ITimer? _ticker;
     private Task _display = Task.CompletedTask;
 
@@ -90,6 +88,11 @@ internal sealed class LivePresenter(IAnsiConsole console, DateTimeOffset started
 
     public async Task EndAsync(WatchSummary? summary, ProgressCounts lastProgress, TimeSpan elapsed)
     {
+        var line = summary is null
+            ? string.Create(CultureInfo.InvariantCulture, $"[yellow]Interrupted[/] after {elapsed:hh\\:mm\\:ss} ({clock}): {Markup.Escape(lastProgress.ToString())}.")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"[bold {Colour(summary.Outcome)}]{summary.Outcome}[/]: {summary.CompletedTasks} completed, {summary.FailedTasks} failed of {summary.TotalTasks}; "
+                + $"exit code {(summary.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none")}; {summary.Duration:hh\\:mm\\:ss} ({clock}).");
         if (_ticker is not null)
         {
             await _ticker.DisposeAsync().ConfigureAwait(false);
@@ -98,21 +101,11 @@ internal sealed class LivePresenter(IAnsiConsole console, DateTimeOffset started
         lock (_lock)
         {
             _endedAt = time.GetUtcNow(); // The last screen's clock stops at the end.
+            _summary = line;
         }
 
         _changed.Release();
-        await _display.ConfigureAwait(false);
-        console.WriteLine();
-        if (summary is null)
-        {
-            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[yellow]Interrupted[/] after {elapsed:hh\\:mm\\:ss} ({clock}): {Markup.Escape(lastProgress.ToString())}."));
-            return;
-        }
-
-        var colour = summary.Outcome switch { WatchOutcome.Completed => "green", WatchOutcome.Failed => "red", _ => "yellow" };
-        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"[bold {colour}]{summary.Outcome}[/]: {summary.CompletedTasks} completed, {summary.FailedTasks} failed of {summary.TotalTasks}; "
-            + $"exit code {(summary.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none")}; {summary.Duration:hh\\:mm\\:ss} ({clock})."));
+        await _display.ConfigureAwait(false); // The display ends its last line: the shell's prompt comes under the summary.
     }
 
     /// <summary>What the view shows now.</summary>
@@ -134,20 +127,34 @@ internal sealed class LivePresenter(IAnsiConsole console, DateTimeOffset started
     }
 
     /// <summary>
-    /// The view at the terminal's size now: a resized terminal is filled at the next redraw. The last screen leaves room
-    /// for the summary under it, so that the clock and the connectivity are not scrolled away by it.
+    /// The view at the terminal's size now: a resized terminal is filled at the next redraw. The last screen holds the
+    /// summary under the view, within the terminal's height: written after it, the summary would scroll the clock and the
+    /// connectivity away (the live display keeps the height it once had, so the view cannot shrink to make room).
     /// </summary>
     private Rows Render()
     {
         var snapshot = Snapshot();
-        bool ended;
+        string? summary;
         lock (_lock)
         {
-            ended = _endedAt is not null;
+            summary = _summary;
         }
 
-        return new(LiveLayout.Lines(console.Profile.Width, console.Profile.Height - (ended ? SummaryLines : 0), snapshot).Select(Renderable));
+        var width = console.Profile.Width;
+        if (summary is null)
+        {
+            return new(LiveLayout.Lines(width, console.Profile.Height, snapshot).Select(Renderable));
+        }
+
+        var summaryLines = (Markup.Remove(summary).Length + width - 1) / Math.Max(width, 1); // Wrapped, not cut: it stays.
+        return new([
+            .. LiveLayout.Lines(width, console.Profile.Height - 1 - summaryLines, snapshot).Select(Renderable),
+            new Markup(" "),
+            new Markup(summary),
+        ]);
     }
+
+    private static string Colour(WatchOutcome outcome) => outcome switch { WatchOutcome.Completed => "green", WatchOutcome.Failed => "red", _ => "yellow" };
 
     /// <summary>
     /// One line for Spectre.Console: cut, never wrapped, should a character be wider than counted; an empty line as a
