@@ -101,7 +101,7 @@ internal static class DemoCommand
             faults.Count == 0 ? "No faults injected." : "Injected faults: " + string.Join("; ", faults.Select(Describe)),
         };
         var startedAt = time.GetUtcNow();
-        var presenter = Presenters.Create(output, startedAt, "simulated");
+        var presenter = Presenters.Create(output, startedAt, "simulated", time, TimeProvider.System);
         presenter.Begin(header);
         return await ReportLoop.RunAsync(presenter, sentinel.WatchAsync(cluster.CreateContext(), cancellationToken), startedAt, time, cancellationToken).ConfigureAwait(false);
     }

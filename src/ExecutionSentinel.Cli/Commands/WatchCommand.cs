@@ -160,7 +160,7 @@ internal static class WatchCommand
             return await Fail(ExitCodes.UsageError, wording.Settings(ex.Failures).Message).ConfigureAwait(false);
         }
 
-        var presenter = Presenters.Create(arguments.Output, startedAt, "wall clock");
+        var presenter = Presenters.Create(arguments.Output, startedAt, "wall clock", time, time);
         presenter.Begin([$"Watching workflow in namespace '{context.Namespace}' (engine pod {context.EnginePodName}, {context.TaskInventory.Count} tasks)."]);
         return await ReportLoop.RunAsync(presenter, reports, startedAt, time, cancellationToken).ConfigureAwait(false);
     }
@@ -248,9 +248,21 @@ internal static class WatchCommand
                 continue;
             }
 
+            if (!ReportKindNames.IsKnown(parts[0]))
+            {
+                problems.Add(UnknownKind(pair, parts[0]));
+                continue;
+            }
+
             actions[parts[0]] = action;
         }
 
         return problems.Count == 0 ? actions : throw InputException.For(problems, "Bad --act values:");
     }
+
+    /// <summary>Names the flag's value and the kind, with the closest known kind, or all of them when none is close.</summary>
+    private static string UnknownKind(string pair, string kind) =>
+        ReportKindNames.Closest(kind) is { } closest
+            ? $"--act '{pair}': no report kind is called '{kind}' (did you mean '{closest}'?)."
+            : $"--act '{pair}': no report kind is called '{kind}' (known: {string.Join(", ", ReportKindNames.Known)}).";
 }

@@ -68,6 +68,9 @@ public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<Bad
 
         // Names, never numbers.
         new("--act with a number", ["--context", "-", "--act", "straggler=99"], 64, "--act 'straggler=99' must be KIND=ACTION, ACTION one of None, TerminateTask, TerminateWorkflow.", Stdin: Valid),
+        new("--act with a misspelt kind (said before the cluster is reached)", ["--context", "-", "--kubeconfig", "{dir}/refused.yaml", "--act", "oom-kil=TerminateTask"], 64, "--act 'oom-kil=TerminateTask': no report kind is called 'oom-kil' (did you mean 'oom-kill'?).", Stdin: Valid),
+        new("--act with a kind in another case", ["--context", "-", "--act", "OOM_KILL=TerminateTask"], 64, "--act 'OOM_KILL=TerminateTask': no report kind is called 'OOM_KILL' (did you mean 'oom-kill'?).", Stdin: Valid),
+        new("--act with a kind like none", ["--context", "-", "--act", "everything=TerminateWorkflow"], 64, "--act 'everything=TerminateWorkflow': no report kind is called 'everything' (known: aborted, access-denied,", Stdin: Valid),
         new("SENTINEL_LOG_LEVEL a number", ["--context", "-"], 64, "SENTINEL_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, or one of Trace, Debug, Information, Warning, Error, Critical, None (was '42').", Stdin: Valid, Env: "SENTINEL_LOG_LEVEL=42"),
         new("--interventions a number", ["--context", "-", "--interventions", "2"], 64, "--interventions must be one of Off, DryRun, Enabled (was '2')", Stdin: Valid),
         new("--interventions Enabled without --checkpoints", ["--context", "-", "--interventions", "Enabled"], 64, "--interventions Enabled needs --checkpoints DIR: the hourly limit of interventions is kept there", Stdin: Valid),
