@@ -262,6 +262,11 @@ internal sealed class Sentinel : ISentinel
     private async Task WaitForTickAsync(IClusterChangeNotifier? notifier, DateTimeOffset tickAt, TimeSpan debounce, CancellationToken cancellationToken)
     {
         var wait = tickAt - _time.GetUtcNow();
+        if (wait <= TimeSpan.Zero)
+        {
+            return; // The clock moved on since the caller looked (an accelerated or a busy one): tick now.
+        }
+
         if (notifier is null)
         {
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
