@@ -12,7 +12,8 @@ namespace ExecutionSentinel.Benchmarks;
 
 /// <summary>
 /// The cost of one tick at a given number of tasks: apply the watch events that arrived since the last tick (1 % of
-/// the tasks changed), take the observation from the cache, diff it in the ledger and run every built-in detector.
+/// the tasks changed), take the observation from the cache, diff it in the ledger and run every built-in detector (the
+/// watchdog's too: AddWatchdog() brings hang, stall and consistency).
 /// </summary>
 [MemoryDiagnoser]
 public class TickBenchmarks
@@ -42,7 +43,7 @@ public class TickBenchmarks
         }
 
         _variants = [.. workload.RunningPods.Select(p => new[] { Workload.Moved(p, "node-a"), Workload.Moved(p, "node-b") })];
-        var services = new ServiceCollection().AddExecutionSentinel().UseClusterProbe(_ => new NoProbe()).Services.BuildServiceProvider();
+        var services = new ServiceCollection().AddExecutionSentinel().UseClusterProbe(_ => new NoProbe()).AddWatchdog().Services.BuildServiceProvider();
         var detectors = services.GetServices<IAnomalyDetector>().ToArray();
         _now = new DateTimeOffset(2026, 11, 26, 8, 0, 10, TimeSpan.Zero);
         _run = new WatchRun(workload.Context, new SentinelOptions(), detectors, _now, NullLogger.Instance);

@@ -26,7 +26,7 @@ internal static class TickProfile
         }
 
         var variants = workload.RunningPods.Select(p => new[] { Workload.Moved(p, "node-a"), Workload.Moved(p, "node-b") }).ToArray();
-        var services = new ServiceCollection().AddExecutionSentinel().UseClusterProbe(_ => null!).Services.BuildServiceProvider();
+        var services = new ServiceCollection().AddExecutionSentinel().UseClusterProbe(_ => null!).AddWatchdog().Services.BuildServiceProvider();
         var detectors = services.GetServices<IAnomalyDetector>().ToArray();
         var ledger = new TaskLedger(new WorkflowIndex(workload.Context), workload.Context.TaskInventory);
         var context = new DetectionContext(workload.Context) { Tasks = ledger.Tasks };

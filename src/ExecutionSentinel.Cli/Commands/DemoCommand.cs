@@ -91,6 +91,7 @@ internal static class DemoCommand
             .AddSingleton<TimeProvider>(time)
             .AddExecutionSentinel(o => o.WatchTimeout = TimeSpan.FromSeconds(timeoutSeconds))
             .UseSimulatedCluster(cluster)
+            .AddWatchdog() // Observe only: the hang, stall and consistency detectors, no interventions.
             .Services;
         await using var provider = services.BuildServiceProvider();
         var sentinel = provider.GetRequiredService<ISentinel>();

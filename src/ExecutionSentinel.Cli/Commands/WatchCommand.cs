@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using ExecutionSentinel.Cli.Input;
 using ExecutionSentinel.Cli.Output;
+using ExecutionSentinel.Detectors;
 using ExecutionSentinel.Kubernetes;
 using ExecutionSentinel.Watchdog;
 using k8s;
@@ -95,12 +96,12 @@ internal static class WatchCommand
             {
                 o.PollInterval = timings.Poll ?? o.PollInterval;
                 o.WatchTimeout = timings.Timeout ?? o.WatchTimeout;
-                o.StragglerMultiplier = timings.StragglerMultiplier ?? o.StragglerMultiplier;
-                o.MassFailureThreshold = timings.MassFailureThreshold ?? o.MassFailureThreshold;
 
                 // A tool run by hand or by a script should say "forbidden" and stop (exit 69), not wait out the timeout.
                 o.StopOnAccessDenied = true;
             })
+            .ConfigureDetector<StragglerDetectorOptions>(o => o.Multiplier = timings.StragglerMultiplier ?? o.Multiplier)
+            .ConfigureDetector<MassFailureDetectorOptions>(o => o.Threshold = timings.MassFailureThreshold ?? o.Threshold)
             .UseKubernetes(o =>
             {
                 o.KubeconfigPath = kubeconfig.Path;
@@ -112,17 +113,16 @@ internal static class WatchCommand
             builder.UseCheckpoints(checkpoints);
         }
 
-        if (arguments.Interventions != InterventionMode.Off || actions.Count > 0)
+        // Always: the watchdog brings the hang, stall and consistency detectors. It only observes (interventions Off)
+        // unless --interventions or --act ask for more.
+        builder.AddWatchdog(o =>
         {
-            builder.AddWatchdog(o =>
+            o.Mode = arguments.Interventions;
+            foreach (var (kind, action) in actions)
             {
-                o.Mode = arguments.Interventions;
-                foreach (var (kind, action) in actions)
-                {
-                    o.Actions[kind] = action;
-                }
-            });
-        }
+                o.Actions[kind] = action;
+            }
+        });
 
         await using var provider = services.BuildServiceProvider();
 

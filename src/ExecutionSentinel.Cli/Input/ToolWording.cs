@@ -19,8 +19,8 @@ internal sealed partial class ToolWording(IReadOnlyDictionary<string, string> ke
         ["ExecutionSentinel:PollInterval"] = timings.PollSource,
         ["ExecutionSentinel:WatchTimeout"] = timings.TimeoutSource,
         ["WatchTimeout"] = timings.TimeoutSource, // "must not be longer than WatchTimeout (…)"
-        ["ExecutionSentinel:StragglerMultiplier"] = "SENTINEL_STRAGGLER_MULTIPLIER",
-        ["ExecutionSentinel:MassFailureThreshold"] = "SENTINEL_MASS_FAILURE_THRESHOLD",
+        ["ExecutionSentinel:Detectors:Straggler:Multiplier"] = "SENTINEL_STRAGGLER_MULTIPLIER",
+        ["ExecutionSentinel:Detectors:MassFailure:Threshold"] = "SENTINEL_MASS_FAILURE_THRESHOLD",
         ["ExecutionSentinel:Kubernetes:KubeconfigPath"] = kubeconfigSource,
         ["ExecutionSentinel:Kubernetes:Mode"] = "--mode",
         ["ExecutionSentinel:Interventions:Mode"] = "--interventions",

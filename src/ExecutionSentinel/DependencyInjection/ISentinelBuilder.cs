@@ -1,4 +1,5 @@
 using ExecutionSentinel.Detection;
+using ExecutionSentinel.Detectors;
 using ExecutionSentinel.Probing;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,35 @@ public interface ISentinelBuilder
     /// <returns>The builder.</returns>
     ISentinelBuilder AddDetector(IAnomalyDetector detector);
 
-    /// <summary>Removes every detector of a type, built-in ones included.</summary>
+    /// <summary>
+    /// Adds a detector with options of its own: <typeparamref name="TOptions"/> binds from <c>Detectors:&lt;name&gt;</c> of the
+    /// section given to <c>AddExecutionSentinel(IConfiguration)</c> (such as <c>ExecutionSentinel:Detectors:MyCheck:Limit</c>),
+    /// is checked at start against its data annotations (<c>[Range]</c>, <c>[Required]</c>…; for other rules register an
+    /// <see cref="Microsoft.Extensions.Options.IValidateOptions{TOptions}"/>), and its <see cref="DetectorOptions.Enabled"/>
+    /// turns the detector off. The detector reads them through <c>IOptionsMonitor&lt;TOptions&gt;</c>.
+    /// </summary>
+    /// <typeparam name="TDetector">The detector's type, resolved from DI as a singleton.</typeparam>
+    /// <typeparam name="TOptions">Its options.</typeparam>
+    /// <param name="name">The name of its configuration section under <c>Detectors</c>.</param>
+    /// <returns>The builder.</returns>
+    ISentinelBuilder AddDetector<TDetector, TOptions>(string name)
+        where TDetector : class, IAnomalyDetector
+        where TOptions : DetectorOptions, new();
+
+    /// <summary>
+    /// Changes a detector's options in code, after configuration: <c>ConfigureDetector&lt;StragglerDetectorOptions&gt;(o =&gt; o.Multiplier = 4)</c>,
+    /// or <c>o =&gt; o.Enabled = false</c> to turn a detector off.
+    /// </summary>
+    /// <typeparam name="TOptions">The detector's options.</typeparam>
+    /// <param name="configure">Changes them.</param>
+    /// <returns>The builder.</returns>
+    ISentinelBuilder ConfigureDetector<TOptions>(Action<TOptions> configure)
+        where TOptions : DetectorOptions;
+
+    /// <summary>
+    /// Removes every detector of a type added with <c>AddDetector</c>. A built-in detector is turned off with its options'
+    /// <see cref="DetectorOptions.Enabled"/> instead.
+    /// </summary>
     /// <typeparam name="TDetector">The detector's type.</typeparam>
     /// <returns>The builder.</returns>
     ISentinelBuilder RemoveDetector<TDetector>()

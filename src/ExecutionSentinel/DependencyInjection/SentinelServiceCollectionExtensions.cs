@@ -50,7 +50,9 @@ public static class SentinelServiceCollectionExtensions
 
     /// <summary>
     /// Registers <see cref="ISentinel"/> as <see cref="AddExecutionSentinel(IServiceCollection)"/> does,
-    /// binding the options from a configuration section (usually <c>configuration.GetSection("ExecutionSentinel")</c>).
+    /// binding the options from a configuration section (usually <c>configuration.GetSection("ExecutionSentinel")</c>): the
+    /// loop's from the section itself, the probe's from <c>Kubernetes</c>, each detector's from <c>Detectors:&lt;Name&gt;</c>
+    /// (such as <c>Detectors:Straggler:Multiplier</c>; the watchdog's detectors too, once <c>AddWatchdog()</c> is called).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding the options.</param>
@@ -59,13 +61,13 @@ public static class SentinelServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var builder = AddCore(services);
+        var builder = AddCore(services, configuration);
         services.Configure<SentinelOptions>(configuration);
         services.Configure<KubernetesProbeOptions>(configuration.GetSection("Kubernetes"));
         return builder;
     }
 
-    private static SentinelBuilder AddCore(IServiceCollection services)
+    private static SentinelBuilder AddCore(IServiceCollection services, IConfiguration? configuration = null)
     {
         services.AddOptions<SentinelOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SentinelOptions>, SentinelOptionsValidator>());
@@ -74,31 +76,29 @@ public static class SentinelServiceCollectionExtensions
         services.TryAddSingleton<ISentinel>(sp => sp.GetRequiredService<Sentinel>());
         services.TryAddSingleton(sp => new SentinelTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<SentinelHealth>();
-        services.TryAddSingleton<ExecutionSentinel.Watchdog.WorkflowActivity>();
         services.TryAddSingleton(sp => new SentinelHealthCheck(sp.GetRequiredService<SentinelHealth>()));
 
-        var builder = new SentinelBuilder(services);
-        if (!services.Any(d => d.ServiceType == typeof(CoreRegisteredMarker)))
+        var registered = services.Any(d => d.ServiceType == typeof(CoreRegisteredMarker));
+        var builder = new SentinelBuilder(services, configuration) { RegistersDetectors = !registered };
+        if (!registered)
         {
             services.AddSingleton<CoreRegisteredMarker>();
             AddKubernetesProbe(services);
-            builder
-                .AddDetector<ProgressDetector>()
-                .AddDetector<PhaseDetector>()
-                .AddDetector<TaskFailureDetector>()
-                .AddDetector<OomKillDetector>()
-                .AddDetector<TaskLostDetector>()
-                .AddDetector<UnidentifiedTaskDetector>()
-                .AddDetector<PendingTooLongDetector>()
-                .AddDetector<ContainerTroubleDetector>()
-                .AddDetector<StragglerDetector>()
-                .AddDetector<MassFailureDetector>()
-                .AddDetector<ConnectivityDetector>()
-                .AddDetector<HangDetector>()
-                .AddDetector<StallDetector>()
-                .AddDetector<ConsistencyDetector>();
         }
 
+        // The watch loop's detectors; the watchdog's (hang, stall, consistency) come with AddWatchdog().
+        builder
+            .AddProgressDetector()
+            .AddPhaseDetector()
+            .AddTaskFailureDetector()
+            .AddOomKillDetector()
+            .AddTaskLostDetector()
+            .AddUnidentifiedTaskDetector()
+            .AddPendingTooLongDetector()
+            .AddContainerTroubleDetector()
+            .AddStragglerDetector()
+            .AddMassFailureDetector()
+            .AddConnectivityDetector();
         return builder;
     }
 
@@ -115,7 +115,8 @@ public static class SentinelServiceCollectionExtensions
             services.GetService<ILogger<Sentinel>>(),
             services.GetRequiredService<SentinelTelemetry>(),
             services.GetRequiredService<SentinelHealth>(),
-            services.GetService<ExecutionSentinel.Checkpoints.ICheckpointStore>());
+            services.GetService<ExecutionSentinel.Checkpoints.ICheckpointStore>(),
+            services.GetServices<IDetectorSwitch>());
     }
 
     private static void AddKubernetesProbe(IServiceCollection services)

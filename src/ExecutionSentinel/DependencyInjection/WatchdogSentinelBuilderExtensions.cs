@@ -33,13 +33,24 @@ public static class WatchdogSentinelBuilderExtensions
         return builder.AddWatchdog();
     }
 
-    /// <summary>Puts the watchdog in front of the sentinel with its defaults: interventions off (observe only).</summary>
+    /// <summary>
+    /// Puts the watchdog in front of the sentinel with its defaults: interventions off (observe only). Adds the watchdog's
+    /// detectors (hang, stall, consistency; options <see cref="HangDetectorOptions"/>, <see cref="StallDetectorOptions"/>,
+    /// <see cref="ConsistencyDetectorOptions"/>, bound from <c>Detectors:Hang</c>, <c>Detectors:Stall</c> and
+    /// <c>Detectors:Consistency</c> of the section given to <c>AddExecutionSentinel(IConfiguration)</c>) and
+    /// <see cref="WorkflowActivity"/>, where the conductor records activity that keeps a workflow from being called hung.
+    /// </summary>
     /// <param name="builder">The sentinel's builder.</param>
     /// <returns>The builder.</returns>
     public static ISentinelBuilder AddWatchdog(this ISentinelBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        services.TryAddSingleton<WorkflowActivity>();
+        (builder as SentinelBuilder ?? new SentinelBuilder(services))
+            .AddHangDetector()
+            .AddStallDetector()
+            .AddConsistencyDetector();
         services.AddOptions<InterventionOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InterventionOptions>, InterventionOptionsValidator>());
 

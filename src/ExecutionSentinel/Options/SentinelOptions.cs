@@ -1,8 +1,10 @@
 namespace ExecutionSentinel;
 
 /// <summary>
-/// How the sentinel watches. Defaults are those of the Python execution-sentinel it replaces.
-/// Bound from the <c>ExecutionSentinel</c> configuration section; validated at start.
+/// How the sentinel's loop watches. Defaults are those of the Python execution-sentinel it replaces.
+/// Bound from the <c>ExecutionSentinel</c> configuration section; validated at start. Durations are written "hh:mm:ss"
+/// (<c>"00:00:10"</c> = 10 s; a bare <c>"10"</c> means 10 days). Each detector's thresholds are its own options
+/// (<c>ExecutionSentinel:Detectors:&lt;Name&gt;</c>, such as <see cref="Detectors.StragglerDetectorOptions"/>).
 /// </summary>
 public sealed class SentinelOptions
 {
@@ -15,43 +17,10 @@ public sealed class SentinelOptions
     /// <summary>How long a watch waits for the engine's completion signal before it ends as timed out, at most 30 days. Default 3600 s.</summary>
     public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromSeconds(3600);
 
-    /// <summary>A running task is a straggler past this multiple of its expected duration, from 1 to 1000. Default 3.0.</summary>
-    public double StragglerMultiplier { get; set; } = 3.0;
-
     /// <summary>
-    /// A straggler must also be this far past <see cref="StragglerMultiplier"/> × expected, so that sub-second
-    /// tasks that take a few seconds (normal in heavy-tailed real runs) do not fire. Default 60 s.
+    /// Connectivity is reported lost after this many observations in a row fail, at least 1. Default 3. Kept here, not in the
+    /// Connectivity detector's options, because the health check reads it too.
     /// </summary>
-    public TimeSpan StragglerMinimumExcess { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>
-    /// For tasks with no expected duration, the median runtime of finished tasks of the same type is used
-    /// once this many have finished. Default 3.
-    /// </summary>
-    public int StragglerMinimumSamples { get; set; } = 3;
-
-    /// <summary>Mass failure is reported when failed ÷ total tasks is above this ratio. Default 0.3.</summary>
-    public double MassFailureThreshold { get; set; } = 0.3;
-
-    /// <summary>Whether a mass failure ends the watch (as failed) instead of waiting for the engine. Default false.</summary>
-    public bool StopOnMassFailure { get; set; }
-
-    /// <summary>A task pending (unschedulable, pulling images, waiting for a node) longer than this is reported. Default 5 min.</summary>
-    public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>
-    /// A workflow with running tasks but no progress and no activity (no task changed, nothing recorded through
-    /// <c>WorkflowActivity</c>) for this long is reported hung; the severity rises with elapsed ÷ this. Default 30 min.
-    /// </summary>
-    public TimeSpan HangThreshold { get; set; } = TimeSpan.FromMinutes(30);
-
-    /// <summary>
-    /// Every seen task has ended (finished, failed, evicted or lost), the engine has not signalled, and no task appeared or
-    /// changed for this long: reported once as a stalled workflow (HyperFlow's infinite wait). Default 5 min.
-    /// </summary>
-    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>Connectivity is reported lost after this many observations in a row fail. Default 3.</summary>
     public int ConnectivityFailureThreshold { get; set; } = 3;
 
     /// <summary>

@@ -17,9 +17,6 @@ internal sealed class SentinelOptionsValidator : IValidateOptions<SentinelOption
     /// <summary>The longest debounce of a change: longer, and the change might as well wait for the poll.</summary>
     internal static readonly TimeSpan MaxChangeDebounce = TimeSpan.FromSeconds(5);
 
-    /// <summary>The largest straggler multiplier: with a year-long expected duration it still fits a <see cref="TimeSpan"/>.</summary>
-    internal const double MaxStragglerMultiplier = 1000;
-
     public ValidateOptionsResult Validate(string? name, SentinelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -30,26 +27,6 @@ internal sealed class SentinelOptionsValidator : IValidateOptions<SentinelOption
         if (options.PollInterval > options.WatchTimeout && options.WatchTimeout > TimeSpan.Zero)
         {
             failures.Add(nameof(options.PollInterval), $"must not be longer than WatchTimeout ({options.WatchTimeout})", options.PollInterval);
-        }
-
-        failures.RequirePositive(options.PendingTimeout, nameof(options.PendingTimeout), MaxDuration);
-        failures.RequirePositive(options.HangThreshold, nameof(options.HangThreshold), MaxDuration);
-        failures.RequirePositive(options.StallTimeout, nameof(options.StallTimeout), MaxDuration);
-        if (!double.IsFinite(options.StragglerMultiplier) || options.StragglerMultiplier < 1 || options.StragglerMultiplier > MaxStragglerMultiplier)
-        {
-            failures.Add(nameof(options.StragglerMultiplier), "must be a number from 1 to 1000", options.StragglerMultiplier);
-        }
-
-        failures.RequireBetween(options.StragglerMinimumExcess, nameof(options.StragglerMinimumExcess), TimeSpan.Zero, MaxDuration);
-
-        if (options.StragglerMinimumSamples < 1)
-        {
-            failures.Add(nameof(options.StragglerMinimumSamples), "must be at least 1", options.StragglerMinimumSamples);
-        }
-
-        if (!double.IsFinite(options.MassFailureThreshold) || options.MassFailureThreshold <= 0 || options.MassFailureThreshold > 1)
-        {
-            failures.Add(nameof(options.MassFailureThreshold), "must be a ratio above 0 and at most 1", options.MassFailureThreshold);
         }
 
         failures.RequirePositive(options.ObservationTimeout, nameof(options.ObservationTimeout), MaxDuration);

@@ -34,6 +34,7 @@ internal sealed class Sentinel : ISentinel
     private readonly SentinelTelemetry _telemetry;
     private readonly SentinelHealth _health;
     private readonly ExecutionSentinel.Checkpoints.ICheckpointStore? _checkpoints;
+    private readonly IReadOnlyList<ExecutionSentinel.Detectors.IDetectorSwitch> _switches;
 
     public Sentinel(
         IClusterProbe probe,
@@ -43,8 +44,10 @@ internal sealed class Sentinel : ISentinel
         ILogger<Sentinel>? logger = null,
         SentinelTelemetry? telemetry = null,
         SentinelHealth? health = null,
-        ExecutionSentinel.Checkpoints.ICheckpointStore? checkpoints = null)
+        ExecutionSentinel.Checkpoints.ICheckpointStore? checkpoints = null,
+        IEnumerable<ExecutionSentinel.Detectors.IDetectorSwitch>? switches = null)
     {
+        _switches = switches?.ToArray() ?? [];
         _checkpoints = checkpoints;
         _probe = probe;
         _detectors = detectors.ToArray();
@@ -62,15 +65,31 @@ internal sealed class Sentinel : ISentinel
         ArgumentNullException.ThrowIfNull(context);
         context.EnsureValid();
         var options = _options.CurrentValue;
-        return WatchCoreAsync(context, options, cancellationToken);
+        return WatchCoreAsync(context, options, EnabledDetectors(), cancellationToken);
+    }
+
+    /// <summary>
+    /// The detectors this watch runs: those whose options say <c>Enabled</c>, read once at the start (and validated there,
+    /// so that a bad detector option fails the call, not a tick).
+    /// </summary>
+    private IReadOnlyList<IAnomalyDetector> EnabledDetectors()
+    {
+        if (_switches.Count == 0)
+        {
+            return _detectors;
+        }
+
+        var disabled = _switches.Where(s => !s.Enabled).Select(s => s.DetectorType).ToHashSet();
+        return disabled.Count == 0 ? _detectors : [.. _detectors.Where(d => !disabled.Contains(d.GetType()))];
     }
 
     private async IAsyncEnumerable<SentinelReport> WatchCoreAsync(
         MonitoringContext context,
         SentinelOptions options,
+        IReadOnlyList<IAnomalyDetector> detectors,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var run = new WatchRun(context, options, _detectors, _time.GetUtcNow(), _logger);
+        var run = new WatchRun(context, options, detectors, _time.GetUtcNow(), _logger);
         Log.WatchStarted(_logger, context.Namespace, context.EnginePodName, context.TaskInventory.Count);
         using var watchActivity = SentinelTelemetry.Tracing.StartActivity("watch", ActivityKind.Internal);
         watchActivity?.SetTag("k8s.namespace.name", context.Namespace);

@@ -24,8 +24,8 @@ public sealed class AddExecutionSentinelTests
 
         Assert.Equal(TimeSpan.FromSeconds(10), options.PollInterval);
         Assert.Equal(TimeSpan.FromSeconds(3600), options.WatchTimeout);
-        Assert.Equal(3.0, options.StragglerMultiplier);
-        Assert.Equal(0.3, options.MassFailureThreshold);
+        Assert.Equal(3.0, provider.GetRequiredService<IOptions<StragglerDetectorOptions>>().Value.Multiplier);
+        Assert.Equal(0.3, provider.GetRequiredService<IOptions<MassFailureDetectorOptions>>().Value.Threshold);
         Assert.Equal(3, options.ConnectivityFailureThreshold);
         Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
     }
@@ -40,8 +40,25 @@ public sealed class AddExecutionSentinelTests
 
         var detectors = provider.GetServices<IAnomalyDetector>().ToList();
 
-        Assert.Equal(14, detectors.Count);
+        Assert.Equal(11, detectors.Count);
         Assert.Equal(detectors.Count, detectors.Select(d => d.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void The_watchdogs_detectors_come_only_with_AddWatchdog()
+    {
+        using var plain = new ServiceCollection().AddExecutionSentinel().Services.BuildServiceProvider();
+        using var watchdog = new ServiceCollection().AddExecutionSentinel().AddWatchdog().AddWatchdog().Services.BuildServiceProvider();
+
+        var names = plain.GetServices<IAnomalyDetector>().Select(d => d.Name).ToList();
+        var withWatchdog = watchdog.GetServices<IAnomalyDetector>().Select(d => d.Name).ToList();
+
+        Assert.DoesNotContain("hang", names);
+        Assert.DoesNotContain("stall", names);
+        Assert.DoesNotContain("consistency", names);
+        Assert.Null(plain.GetService<ExecutionSentinel.Watchdog.WorkflowActivity>());
+        Assert.Equal([.. names, "hang", "stall", "consistency"], withWatchdog);
+        Assert.NotNull(watchdog.GetService<ExecutionSentinel.Watchdog.WorkflowActivity>());
     }
 
     [Fact]
@@ -116,7 +133,7 @@ public sealed class AddExecutionSentinelTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ExecutionSentinel:PollInterval"] = "00:00:05",
-            ["ExecutionSentinel:StragglerMultiplier"] = "4.5",
+            ["ExecutionSentinel:Detectors:Straggler:Multiplier"] = "4.5",
             ["ExecutionSentinel:ConnectivityFailureThreshold"] = "5",
         }).Build();
         using var provider = new ServiceCollection()
@@ -126,7 +143,7 @@ public sealed class AddExecutionSentinelTests
         var options = provider.GetRequiredService<IOptions<SentinelOptions>>().Value;
 
         Assert.Equal(TimeSpan.FromSeconds(5), options.PollInterval);
-        Assert.Equal(4.5, options.StragglerMultiplier);
+        Assert.Equal(4.5, provider.GetRequiredService<IOptions<StragglerDetectorOptions>>().Value.Multiplier);
         Assert.Equal(5, options.ConnectivityFailureThreshold);
     }
 
@@ -138,20 +155,24 @@ public sealed class AddExecutionSentinelTests
             {
                 o.PollInterval = TimeSpan.Zero;
                 o.WatchTimeout = TimeSpan.FromSeconds(-1);
-                o.PendingTimeout = TimeSpan.Zero;
-                o.StragglerMultiplier = double.NaN;
-                o.StragglerMinimumExcess = TimeSpan.FromSeconds(-1);
-                o.StragglerMinimumSamples = 0;
-                o.MassFailureThreshold = 1.5;
                 o.ConnectivityFailureThreshold = 0;
             })
+            .ConfigureDetector<PendingTooLongDetectorOptions>(o => o.Timeout = TimeSpan.Zero)
+            .ConfigureDetector<StragglerDetectorOptions>(o =>
+            {
+                o.Multiplier = double.NaN;
+                o.MinimumExcess = TimeSpan.FromSeconds(-1);
+                o.MinimumSamples = 0;
+            })
+            .ConfigureDetector<MassFailureDetectorOptions>(o => o.Threshold = 1.5)
             .Services.BuildServiceProvider();
 
-        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        // One OptionsValidationException per options type (the loop's, each detector's), together.
+        var error = Assert.Throws<AggregateException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
-        var failures = error.Failures.ToList();
+        var failures = error.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures).ToList();
         Assert.Equal(8, failures.Count);
-        foreach (var key in new[] { "PollInterval", "WatchTimeout", "PendingTimeout", "StragglerMultiplier", "StragglerMinimumExcess", "StragglerMinimumSamples", "MassFailureThreshold", "ConnectivityFailureThreshold" })
+        foreach (var key in new[] { "PollInterval", "WatchTimeout", "Detectors:PendingTooLong:Timeout", "Detectors:Straggler:Multiplier", "Detectors:Straggler:MinimumExcess", "Detectors:Straggler:MinimumSamples", "Detectors:MassFailure:Threshold", "ConnectivityFailureThreshold" })
         {
             Assert.Contains(failures, f => f.StartsWith($"ExecutionSentinel:{key} ", StringComparison.Ordinal));
         }
@@ -165,10 +186,14 @@ public sealed class AddExecutionSentinelTests
             {
                 o.PollInterval = TimeSpan.FromTicks(1); // 0.0000001 s
                 o.WatchTimeout = TimeSpan.MaxValue;
-                o.HangThreshold = TimeSpan.FromDays(31);
-                o.StragglerMultiplier = 1e300;
-                o.StragglerMinimumExcess = TimeSpan.MaxValue;
             })
+            .ConfigureDetector<StragglerDetectorOptions>(o =>
+            {
+                o.Multiplier = 1e300;
+                o.MinimumExcess = TimeSpan.MaxValue;
+            })
+            .AddWatchdog()
+            .ConfigureDetector<ExecutionSentinel.Watchdog.HangDetectorOptions>(o => o.Threshold = TimeSpan.FromDays(31))
             .UseKubernetes(o =>
             {
                 o.RequestTimeout = TimeSpan.FromDays(2);
@@ -179,13 +204,17 @@ public sealed class AddExecutionSentinelTests
 
         var sentinel = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SentinelOptions>>().Value).Failures.ToList();
         var probe = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value).Failures.ToList();
+        var straggler = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StragglerDetectorOptions>>().Value).Failures.ToList();
+        var hang = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ExecutionSentinel.Watchdog.HangDetectorOptions>>().Value).Failures.ToList();
 
         Assert.Contains("ExecutionSentinel:PollInterval must be from 100 ms to 1 h (was 00:00:00.0000001).", sentinel);
         Assert.Contains(sentinel, f => f.StartsWith("ExecutionSentinel:WatchTimeout must be greater than zero and at most 30 days", StringComparison.Ordinal));
-        Assert.Contains(sentinel, f => f.StartsWith("ExecutionSentinel:HangThreshold must be greater than zero and at most 30 days", StringComparison.Ordinal));
-        Assert.Contains(sentinel, f => f.StartsWith("ExecutionSentinel:StragglerMultiplier must be a number from 1 to 1000", StringComparison.Ordinal));
-        Assert.Contains(sentinel, f => f.StartsWith("ExecutionSentinel:StragglerMinimumExcess must be from 0 to 30 days", StringComparison.Ordinal));
-        Assert.Equal(5, sentinel.Count);
+        Assert.Contains(hang, f => f.StartsWith("ExecutionSentinel:Detectors:Hang:Threshold must be greater than zero and at most 1 day", StringComparison.Ordinal));
+        Assert.Contains(straggler, f => f.StartsWith("ExecutionSentinel:Detectors:Straggler:Multiplier must be a number from 1 to 1000", StringComparison.Ordinal));
+        Assert.Contains(straggler, f => f.StartsWith("ExecutionSentinel:Detectors:Straggler:MinimumExcess must be from 0 to 1 day", StringComparison.Ordinal));
+        Assert.Equal(2, sentinel.Count);
+        Assert.Equal(2, straggler.Count);
+        Assert.Single(hang);
         Assert.Contains(probe, f => f.StartsWith("ExecutionSentinel:Kubernetes:RequestTimeout must be from 10 ms to 1 h", StringComparison.Ordinal));
         Assert.Contains(probe, f => f.StartsWith("ExecutionSentinel:Kubernetes:CircuitBreakDuration must be from 500 ms to 1 h", StringComparison.Ordinal));
         Assert.Contains(probe, f => f.StartsWith("ExecutionSentinel:Kubernetes:WatchTimeout must be greater than zero and at most 1 h", StringComparison.Ordinal));
@@ -207,7 +236,8 @@ public sealed class AddExecutionSentinelTests
         var cluster = new SimulatedCluster(WorkflowTrace.LoadBundled(), time);
         using var provider = new ServiceCollection()
             .AddSingleton<TimeProvider>(time)
-            .AddExecutionSentinel(o => o.MassFailureThreshold = 0)
+            .AddExecutionSentinel()
+            .ConfigureDetector<MassFailureDetectorOptions>(o => o.Threshold = 0)
             .UseSimulatedCluster(cluster)
             .Services.BuildServiceProvider();
 

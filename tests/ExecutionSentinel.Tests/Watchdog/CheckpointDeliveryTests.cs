@@ -41,12 +41,12 @@ public sealed class CheckpointDeliveryTests
         var time = new FakeTimeProvider(SentinelHarness.Epoch);
         var probe = new TwoHangsProbe(time);
         var services = new ServiceCollection().AddSingleton<TimeProvider>(time);
-        services.AddExecutionSentinel(o =>
-            {
-                o.HangThreshold = TimeSpan.FromMinutes(2);
-                o.StallTimeout = TimeSpan.FromHours(1);
-            })
+        services.AddSingleton<IClusterActuator>(new NoActuator()); // Observe only: the watchdog is here for its hang detector.
+        services.AddExecutionSentinel()
+            .ConfigureDetector<HangDetectorOptions>(o => o.Threshold = TimeSpan.FromMinutes(2))
+            .ConfigureDetector<StallDetectorOptions>(o => o.Timeout = TimeSpan.FromHours(1))
             .UseClusterProbe(_ => probe)
+            .AddWatchdog()
             .UseCheckpoints(new MemoryCheckpointStore());
         await using var provider = services.BuildServiceProvider();
 
@@ -136,5 +136,11 @@ public sealed class CheckpointDeliveryTests
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class NoActuator : IClusterActuator
+    {
+        public ValueTask<InterventionOutcome> TerminateJobAsync(JobIdentity target, WriteAdmission admission, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("Interventions are off: nothing may act.");
     }
 }

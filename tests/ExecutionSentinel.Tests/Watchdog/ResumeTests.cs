@@ -95,7 +95,7 @@ public sealed class ResumeTests
         SimulatedCluster cluster, FakeTimeProvider time, ICheckpointStore? directory, DateTimeOffset? until, MonitoringContext? context = null)
     {
         var services = new ServiceCollection().AddSingleton<TimeProvider>(time);
-        var builder = services.AddExecutionSentinel(o => o.WatchTimeout = TimeSpan.FromHours(2)).UseSimulatedCluster(cluster);
+        var builder = services.AddExecutionSentinel(o => o.WatchTimeout = TimeSpan.FromHours(2)).UseSimulatedCluster(cluster).AddWatchdog(); // consistency
         if (directory is not null)
         {
             builder.UseCheckpoints(directory);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ExecutionSentinel.Detection;
+using ExecutionSentinel.Detectors;
 using ExecutionSentinel.Probing;
 using ExecutionSentinel.Testing;
 using ExecutionSentinel.Tests.Support;
@@ -167,7 +168,7 @@ public sealed class SentinelBehaviourTests
         using var harness = new SentinelHarness(
             Trace,
             cluster: c => { foreach (var v in victims) { c.Faults.Add(v); } },
-            sentinel: o => o.StopOnMassFailure = true);
+            builder: b => b.ConfigureDetector<MassFailureDetectorOptions>(o => o.StopWatch = true));
 
         var reports = await harness.RunAsync();
 

@@ -60,9 +60,9 @@ public sealed class AccessDeniedTests
             sentinel: o =>
             {
                 o.WatchTimeout = TimeSpan.FromMinutes(15);
-                o.StallTimeout = TimeSpan.FromMinutes(2);
             },
-            builder: b => Microsoft.Extensions.DependencyInjection.WatchdogSentinelBuilderExtensions.AddWatchdog(b, o => o.Mode = InterventionMode.DryRun),
+            builder: b => Microsoft.Extensions.DependencyInjection.WatchdogSentinelBuilderExtensions.AddWatchdog(b, o => o.Mode = InterventionMode.DryRun)
+                .ConfigureDetector<StallDetectorOptions>(o => o.Timeout = TimeSpan.FromMinutes(2)),
             grants: [Grant.Allow("get,list,watch", "pods,jobs")]); // no pods/exec
 
         var reports = await harness.RunAsync();

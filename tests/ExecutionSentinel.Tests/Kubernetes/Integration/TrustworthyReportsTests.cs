@@ -248,9 +248,8 @@ public sealed class TrustworthyReportsTests
             sentinel: o =>
             {
                 o.WatchTimeout = TimeSpan.FromMinutes(20);
-                o.StallTimeout = TimeSpan.FromMinutes(2);
             },
-            builder: b => b.AddWatchdog(o => o.Mode = InterventionMode.DryRun));
+            builder: b => b.AddWatchdog(o => o.Mode = InterventionMode.DryRun).ConfigureDetector<StallDetectorOptions>(o => o.Timeout = TimeSpan.FromMinutes(2)));
         var context = harness.Context() with { EngineContainer = "engine" };
 
         var reports = await harness.RunAsync(context);
