@@ -7,6 +7,7 @@ namespace ExecutionSentinel.Testing;
 /// <param name="Parents">The tasks that had to finish before it started.</param>
 /// <param name="Machine">The machine it ran on, when recorded.</param>
 /// <param name="MemoryBytes">Its measured peak memory, when recorded.</param>
+/// <remarks>Public because tests pick the tasks to fault from <see cref="WorkflowTrace.Tasks"/>.</remarks>
 public sealed record TraceTask(
     string Name,
     string Category,
