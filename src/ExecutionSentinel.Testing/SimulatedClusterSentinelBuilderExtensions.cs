@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Plugs a <see cref="SimulatedCluster"/> into the sentinel, and into its watchdog.</summary>
+/// <remarks>Public because tests plug the simulated cluster in with it.</remarks>
 public static class SimulatedClusterSentinelBuilderExtensions
 {
     /// <summary>

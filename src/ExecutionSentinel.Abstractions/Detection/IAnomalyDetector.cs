@@ -3,7 +3,7 @@ namespace ExecutionSentinel.Detection;
 /// <summary>
 /// The plug-in point: looks at what changed in a watched workflow and raises reports.
 /// </summary>
-/// <remarks>
+/// <remarks>Public because applications implement it to add detectors. 
 /// One instance serves every watch, so keep no per-watch fields: keep per-watch state in
 /// <see cref="DetectionContext.GetState{TState}"/>. Within one watch, calls never overlap.
 /// An exception is caught by the sentinel, reported as <see cref="ReportKind.DetectorFault"/>, and the watch goes on.

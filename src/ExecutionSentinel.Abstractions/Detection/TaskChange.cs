@@ -3,10 +3,21 @@ using ExecutionSentinel.Probing;
 namespace ExecutionSentinel.Detection;
 
 /// <summary>A task whose observed state changed since the previous tick.</summary>
-/// <param name="Previous">The state before, or <see langword="null"/> for a task seen for the first time.</param>
-/// <param name="Current">The state now.</param>
-public readonly record struct TaskChange(TaskObservation? Previous, TaskObservation Current)
+/// <remarks>Public because detectors read it from <see cref="DetectionContext.Changes"/>.</remarks>
+public readonly struct TaskChange
 {
+    internal TaskChange(TaskObservation? previous, TaskObservation current)
+    {
+        Previous = previous;
+        Current = current;
+    }
+
+    /// <summary>The state before, or <see langword="null"/> for a task seen for the first time.</summary>
+    public TaskObservation? Previous { get; }
+
+    /// <summary>The state now.</summary>
+    public TaskObservation Current { get; }
+
     /// <summary>Whether the task just entered <paramref name="phase"/>.</summary>
     /// <param name="phase">The phase.</param>
     /// <returns><see langword="true"/> when the task is in <paramref name="phase"/> now and was not before.</returns>

@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Detection;
 
 /// <summary>Look-ups over a <see cref="MonitoringContext"/>'s inventory and DAG, built once per watch.</summary>
+/// <remarks>Public because detectors look the workflow up in it.</remarks>
 public sealed class WorkflowIndex
 {
     private readonly Dictionary<string, TaskSpec> _specs;

@@ -4,6 +4,7 @@ namespace ExecutionSentinel.Probing;
 /// Thrown by a probe whose observation the cluster refused for lack of permission. The sentinel reports it as
 /// <see cref="ReportKind.AccessDenied"/> (once per refusal), not as lost connectivity.
 /// </summary>
+/// <remarks>Public because custom probes throw it to report a refusal rather than an outage.</remarks>
 public sealed class ClusterAccessDeniedException : Exception
 {
     /// <summary>Creates the exception.</summary>

@@ -1,7 +1,8 @@
 namespace ExecutionSentinel.Probing;
 
 /// <summary>What a probe saw of one workflow at one moment.</summary>
-public sealed record ClusterObservation
+/// <remarks>Public because custom probes (<see cref="IClusterProbeSession"/>) return it.</remarks>
+public sealed class ClusterObservation
 {
     /// <summary>
     /// The tasks whose objects exist now. A task missing here that was seen before is treated as gone:

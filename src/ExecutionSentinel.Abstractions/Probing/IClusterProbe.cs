@@ -4,7 +4,7 @@ namespace ExecutionSentinel.Probing;
 /// Observes the task executions of a workflow and the engine's completion signal.
 /// The sentinel attaches once per watch and then asks its session for one observation per tick.
 /// </summary>
-/// <remarks>
+/// <remarks>Public because applications and test kits implement it to observe a cluster of their own. 
 /// Implementations must be safe to attach from several watches at once; per-watch state belongs in the session.
 /// </remarks>
 public interface IClusterProbe

@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Probing;
 
 /// <summary>One watch's view of the cluster.</summary>
+/// <remarks>Public because custom probes implement it.</remarks>
 public interface IClusterProbeSession : IAsyncDisposable
 {
     /// <summary>Returns the current state of the workflow's tasks and of the engine's completion signal.</summary>

@@ -5,6 +5,21 @@ namespace ExecutionSentinel.Probing;
 /// call failed): unlike a signal that is simply not there yet, this means the sentinel cannot tell whether the engine
 /// has finished.
 /// </summary>
-/// <param name="Reason">What went wrong, in one sentence.</param>
-/// <param name="AccessDenied">The refusal, when the cluster refused the read for lack of permission.</param>
-public sealed record SignalReadFailure(string Reason, AccessDenial? AccessDenied = null);
+/// <remarks>Public because detectors read it and custom probes report it.</remarks>
+public sealed class SignalReadFailure
+{
+    /// <summary>Makes one.</summary>
+    /// <param name="reason">What went wrong, in one sentence.</param>
+    /// <param name="accessDenied">The refusal, when the cluster refused the read for lack of permission.</param>
+    public SignalReadFailure(string reason, AccessDenial? accessDenied = null)
+    {
+        Reason = reason;
+        AccessDenied = accessDenied;
+    }
+
+    /// <summary>What went wrong, in one sentence.</summary>
+    public string Reason { get; }
+
+    /// <summary>The refusal, when the cluster refused the read for lack of permission.</summary>
+    public AccessDenial? AccessDenied { get; }
+}

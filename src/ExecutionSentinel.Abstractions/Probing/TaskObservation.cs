@@ -3,7 +3,7 @@ namespace ExecutionSentinel.Probing;
 /// <summary>
 /// The state of one task as a probe sees it: only what detectors need, not the whole Kubernetes object.
 /// </summary>
-/// <remarks>Probes should reuse the same instance while a task does not change: the sentinel skips unchanged tasks by reference.</remarks>
+/// <remarks>Public because detectors read it and custom probes report it; a record, so that tests derive observations with <c>with</c>. Probes should reuse the same instance while a task does not change: the sentinel skips unchanged tasks by reference.</remarks>
 public sealed record TaskObservation
 {
     private static readonly IReadOnlyList<AttemptTermination> NoTerminations = [];

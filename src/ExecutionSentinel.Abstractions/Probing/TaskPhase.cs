@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Probing;
 
 /// <summary>Where a task is in its life.</summary>
+/// <remarks>Public because detectors read it.</remarks>
 public enum TaskPhase
 {
     /// <summary>Created but not running yet (scheduling, pulling images, waiting for a retry).</summary>

@@ -11,7 +11,7 @@ namespace ExecutionSentinel.Testing;
 /// and the injected faults shape their attempts. Drive it with a <c>FakeTimeProvider</c> in tests, or an
 /// <see cref="AcceleratedTimeProvider"/> in demos.
 /// </summary>
-/// <remarks>
+/// <remarks>Public because tests and demos replay traces on it. 
 /// <para>The whole run is planned when the cluster is created; its start is the time provider's time then.</para>
 /// <para>
 /// The watchdog can act on it (after <c>UseSimulatedCluster</c> and <c>AddWatchdog</c>): each task runs as a Job named
@@ -78,7 +78,7 @@ public sealed class SimulatedCluster : IClusterProbe
     public int EngineExitCode { get; }
 
     /// <summary>How each task plays out; tasks that never start (their prerequisites failed or hung) are absent.</summary>
-    public IReadOnlyDictionary<string, SimulatedTaskTimeline> Timelines => _timelines;
+    internal IReadOnlyDictionary<string, SimulatedTaskTimeline> Timelines => _timelines;
 
     /// <summary>
     /// The Jobs deleted so far (by the watchdog, through <c>AddWatchdog</c>), in the order they were deleted. Each one's

@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Testing;
 
 /// <summary>How a <see cref="SimulatedCluster"/> runs its trace.</summary>
+/// <remarks>Public because tests configure the replay with it.</remarks>
 public sealed class SimulatedClusterOptions
 {
     /// <summary>How many tasks run at once. Default 8.</summary>

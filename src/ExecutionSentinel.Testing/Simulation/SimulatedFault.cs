@@ -4,11 +4,16 @@ namespace ExecutionSentinel.Testing;
 /// A fault to inject into a <see cref="SimulatedCluster"/>. Make one with the static factories, e.g.
 /// <c>SimulatedFault.OomKill("sifting_ID0000009")</c>.
 /// </summary>
-public abstract record SimulatedFault
+/// <remarks>Public because tests and tools put faults in <see cref="SimulatedClusterOptions.Faults"/>.</remarks>
+public abstract class SimulatedFault
 {
     private protected SimulatedFault()
     {
     }
+
+    /// <summary>The fault's kind and, for a task's fault, its task.</summary>
+    /// <returns>For example <c>OomKillFault sifting_ID0000009</c>.</returns>
+    public override string ToString() => TargetTask is { } task ? $"{GetType().Name} {task}" : GetType().Name;
 
     /// <summary>The task the fault is aimed at, or <see langword="null"/> for cluster-wide faults.</summary>
     internal string? TargetTask => this switch
@@ -73,41 +78,137 @@ public abstract record SimulatedFault
 }
 
 /// <summary>Attempts of a task are OOM-killed. See <see cref="SimulatedFault.OomKill"/>.</summary>
-/// <param name="Task">The task's name.</param>
-/// <param name="Attempts">How many attempts are killed.</param>
-/// <param name="Final">Whether the task fails for good after the last kill.</param>
-public sealed record OomKillFault(string Task, int Attempts, bool Final) : SimulatedFault;
+/// <remarks>Public because <see cref="SimulatedFault"/>'s factory makes it and tools describe it by its properties.</remarks>
+public sealed class OomKillFault : SimulatedFault
+{
+    internal OomKillFault(string task, int attempts, bool final)
+    {
+        Task = task;
+        Attempts = attempts;
+        Final = final;
+    }
+
+    /// <summary>The task's name.</summary>
+    public string Task { get; }
+
+    /// <summary>How many attempts are killed.</summary>
+    public int Attempts { get; }
+
+    /// <summary>Whether the task fails for good after the last kill.</summary>
+    public bool Final { get; }
+}
 
 /// <summary>A task fails. See <see cref="SimulatedFault.Fail"/>.</summary>
-/// <param name="Task">The task's name.</param>
-/// <param name="ExitCode">The container's exit code.</param>
-public sealed record TaskFailureFault(string Task, int ExitCode) : SimulatedFault;
+/// <remarks>Public because <see cref="SimulatedFault"/>'s factory makes it and tools describe it by its properties.</remarks>
+public sealed class TaskFailureFault : SimulatedFault
+{
+    internal TaskFailureFault(string task, int exitCode)
+    {
+        Task = task;
+        ExitCode = exitCode;
+    }
+
+    /// <summary>The task's name.</summary>
+    public string Task { get; }
+
+    /// <summary>The container's exit code.</summary>
+    public int ExitCode { get; }
+}
 
 /// <summary>A task runs far longer than in the trace. See <see cref="SimulatedFault.Straggle"/>.</summary>
-/// <param name="Task">The task's name.</param>
-/// <param name="Factor">The runtime multiplier.</param>
-/// <param name="AtLeastExtra">The least extra time.</param>
-public sealed record StragglerFault(string Task, double Factor, TimeSpan AtLeastExtra) : SimulatedFault;
+/// <remarks>Public because <see cref="SimulatedFault"/>'s factory makes it and tools describe it by its properties.</remarks>
+public sealed class StragglerFault : SimulatedFault
+{
+    internal StragglerFault(string task, double factor, TimeSpan atLeastExtra)
+    {
+        Task = task;
+        Factor = factor;
+        AtLeastExtra = atLeastExtra;
+    }
+
+    /// <summary>The task's name.</summary>
+    public string Task { get; }
+
+    /// <summary>The runtime multiplier.</summary>
+    public double Factor { get; }
+
+    /// <summary>The least extra time.</summary>
+    public TimeSpan AtLeastExtra { get; }
+}
 
 /// <summary>A task never finishes. See <see cref="SimulatedFault.Hang"/>.</summary>
-/// <param name="Task">The task's name.</param>
-public sealed record HangFault(string Task) : SimulatedFault;
+/// <remarks>Public because <see cref="SimulatedFault"/>'s factory makes it and tools describe it by its properties.</remarks>
+public sealed class HangFault : SimulatedFault
+{
+    internal HangFault(string task)
+    {
+        Task = task;
+    }
+
+    /// <summary>The task's name.</summary>
+    public string Task { get; }
+}
 
 /// <summary>Attempts of a task are evicted. See <see cref="SimulatedFault.Evict"/>.</summary>
-/// <param name="Task">The task's name.</param>
-/// <param name="Attempts">How many attempts are evicted.</param>
-public sealed record EvictionFault(string Task, int Attempts) : SimulatedFault;
+/// <remarks>Public because <see cref="SimulatedFault"/>'s factory makes it and tools describe it by its properties.</remarks>
+public sealed class EvictionFault : SimulatedFault
+{
+    internal EvictionFault(string task, int attempts)
+    {
+        Task = task;
+        Attempts = attempts;
+    }
+
+    /// <summary>The task's name.</summary>
+    public string Task { get; }
+
+    /// <summary>How many attempts are evicted.</summary>
+    public int Attempts { get; }
+}
 
 /// <summary>A running task's objects vanish. See <see cref="SimulatedFault.Vanish"/>.</summary>
-/// <param name="Task">The task's name.</param>
-public sealed record VanishFault(string Task) : SimulatedFault;
+/// <remarks>Public because <see cref="SimulatedFault"/>'s factory makes it and tools describe it by its properties.</remarks>
+public sealed class VanishFault : SimulatedFault
+{
+    internal VanishFault(string task)
+    {
+        Task = task;
+    }
+
+    /// <summary>The task's name.</summary>
+    public string Task { get; }
+}
 
 /// <summary>The cluster cannot be observed for a while. See <see cref="SimulatedFault.ProbeOutage"/>.</summary>
-/// <param name="From">When the outage starts, relative to the cluster's start.</param>
-/// <param name="Duration">How long it lasts.</param>
-public sealed record ProbeOutageFault(TimeSpan From, TimeSpan Duration) : SimulatedFault;
+/// <remarks>Public because <see cref="SimulatedFault"/>'s factory makes it and tools describe it by its properties.</remarks>
+public sealed class ProbeOutageFault : SimulatedFault
+{
+    internal ProbeOutageFault(TimeSpan from, TimeSpan duration)
+    {
+        From = from;
+        Duration = duration;
+    }
+
+    /// <summary>When the outage starts, relative to the cluster's start.</summary>
+    public TimeSpan From { get; }
+
+    /// <summary>How long it lasts.</summary>
+    public TimeSpan Duration { get; }
+}
 
 /// <summary>A task's first pod cannot be scheduled for a while. See <see cref="SimulatedFault.Unschedulable"/>.</summary>
-/// <param name="Task">The task's name.</param>
-/// <param name="Duration">How long the pod stays unschedulable.</param>
-public sealed record UnschedulableFault(string Task, TimeSpan Duration) : SimulatedFault;
+/// <remarks>Public because <see cref="SimulatedFault"/>'s factory makes it and tools describe it by its properties.</remarks>
+public sealed class UnschedulableFault : SimulatedFault
+{
+    internal UnschedulableFault(string task, TimeSpan duration)
+    {
+        Task = task;
+        Duration = duration;
+    }
+
+    /// <summary>The task's name.</summary>
+    public string Task { get; }
+
+    /// <summary>How long the pod stays unschedulable.</summary>
+    public TimeSpan Duration { get; }
+}

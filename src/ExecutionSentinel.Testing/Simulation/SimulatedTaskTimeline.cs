@@ -1,7 +1,7 @@
 namespace ExecutionSentinel.Testing;
 
 /// <summary>How a task plays out in a <see cref="SimulatedCluster"/>: computed up front, so tests can know what to expect.</summary>
-public sealed class SimulatedTaskTimeline
+internal sealed class SimulatedTaskTimeline
 {
     internal SimulatedTaskTimeline(TraceTask task, int index, int slot, IReadOnlyList<SimulatedAttempt> attempts, DateTimeOffset? vanishesAt)
     {

@@ -1,13 +1,33 @@
 namespace ExecutionSentinel.Testing;
 
 /// <summary>A Job of a <see cref="SimulatedCluster"/> deleted through the API (by the watchdog): its task stopped then.</summary>
-/// <param name="TaskName">The task the Job ran.</param>
-/// <param name="Namespace">The namespace the delete named.</param>
-/// <param name="JobName">The Job's name.</param>
-/// <param name="JobUid">The Job's uid (the delete's precondition).</param>
-/// <param name="DeletedAt">When it was deleted.</param>
-public sealed record SimulatedTermination(string TaskName, string Namespace, string JobName, string JobUid, DateTimeOffset DeletedAt)
+/// <remarks>Public because tests of a watchdog policy read it from <see cref="SimulatedCluster.Terminations"/>.</remarks>
+public sealed class SimulatedTermination
 {
+    internal SimulatedTermination(string taskName, string @namespace, string jobName, string jobUid, DateTimeOffset deletedAt)
+    {
+        TaskName = taskName;
+        Namespace = @namespace;
+        JobName = jobName;
+        JobUid = jobUid;
+        DeletedAt = deletedAt;
+    }
+
+    /// <summary>The task the Job ran.</summary>
+    public string TaskName { get; }
+
+    /// <summary>The namespace the delete named.</summary>
+    public string Namespace { get; }
+
+    /// <summary>The Job's name.</summary>
+    public string JobName { get; }
+
+    /// <summary>The Job's uid (the delete's precondition).</summary>
+    public string JobUid { get; }
+
+    /// <summary>When it was deleted.</summary>
+    public DateTimeOffset DeletedAt { get; }
+
     /// <summary>When the Job's pod goes: after the grace period if it ran on a node, at once otherwise.</summary>
     internal DateTimeOffset PodGoneAt { get; init; }
 }

@@ -4,6 +4,7 @@ namespace ExecutionSentinel.Testing;
 /// A clock that runs <see cref="Factor"/> times faster than real time, for demos that replay an hour-long
 /// workflow in seconds. Timers and <c>Task.Delay(…, timeProvider)</c> fire accordingly sooner.
 /// </summary>
+/// <remarks>Public because demos run a replay faster than real time with it.</remarks>
 public sealed class AcceleratedTimeProvider : TimeProvider
 {
     private readonly TimeProvider _real;

@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Testing;
 
 /// <summary>Where a <see cref="MonitoringContext"/> made from a trace takes its tasks' expected durations.</summary>
+/// <remarks>Public because tests choose where a context's expected durations come from.</remarks>
 public enum ExpectedDurationSource
 {
     /// <summary>The median runtime of the task's type in the trace: what a conductor that learned from past runs knows.</summary>

@@ -8,6 +8,7 @@ namespace ExecutionSentinel.Testing;
 /// <summary>
 /// A real workflow execution trace (WfCommons format, reduced): per-task runtimes and the task DAG.
 /// </summary>
+/// <remarks>Public because tests load traces to replay.</remarks>
 public sealed class WorkflowTrace
 {
     private const string ResourcePrefix = "ExecutionSentinel.Testing.Traces.";

@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace ExecutionSentinel.Checkpoints;
 
 /// <summary>Checkpoints as JSON files in a directory, one per workflow, written to a temporary file and moved into place.</summary>
+/// <remarks>Public because applications may construct it for <c>UseCheckpoints(store)</c>.</remarks>
 public sealed class FileCheckpointStore : ICheckpointStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

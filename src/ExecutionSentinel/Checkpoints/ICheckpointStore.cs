@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Checkpoints;
 
 /// <summary>Where a watch keeps what it has reported, so that a conductor restarted after a crash resumes without repeating itself.</summary>
+/// <remarks>Public because applications implement it to keep checkpoints where they choose.</remarks>
 public interface ICheckpointStore
 {
     /// <summary>The checkpoint of a workflow, or <see langword="null"/> when there is none.</summary>
@@ -18,7 +19,8 @@ public interface ICheckpointStore
 }
 
 /// <summary>What a watch has said so far.</summary>
-public sealed record WatchCheckpoint
+/// <remarks>Public because an <see cref="ICheckpointStore"/> of the application stores it.</remarks>
+public sealed class WatchCheckpoint
 {
     /// <summary>The identities of the reports already emitted (kind, task, attempt…).</summary>
     public IReadOnlyList<string> Reported { get; init; } = [];

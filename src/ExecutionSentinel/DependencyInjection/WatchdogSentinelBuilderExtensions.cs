@@ -219,7 +219,7 @@ public static class WatchdogSentinelBuilderExtensions
     /// <param name="builder">The sentinel's builder.</param>
     /// <param name="factory">Makes the leadership (e.g. <c>new LeaseLeadership(new LeaderElectionConfig(new LeaseLock(client, ns, name, identity)))</c>).</param>
     /// <returns>The builder.</returns>
-    public static ISentinelBuilder UseLeaderElection(this ISentinelBuilder builder, Func<IServiceProvider, ILeadership> factory)
+    internal static ISentinelBuilder UseLeaderElection(this ISentinelBuilder builder, Func<IServiceProvider, ILeadership> factory)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);

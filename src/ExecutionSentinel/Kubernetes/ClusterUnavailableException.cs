@@ -1,7 +1,7 @@
 namespace ExecutionSentinel.Kubernetes;
 
 /// <summary>The cluster cannot be observed: the probe's last attempt to list the workflow's objects failed.</summary>
-public sealed class ClusterUnavailableException : Exception
+internal sealed class ClusterUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ClusterUnavailableException()

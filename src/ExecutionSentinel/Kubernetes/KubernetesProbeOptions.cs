@@ -5,6 +5,7 @@ namespace ExecutionSentinel.Kubernetes;
 /// Bound from the <c>ExecutionSentinel:Kubernetes</c> configuration section; validated at start.
 /// Defaults follow HyperFlow's conventions.
 /// </summary>
+/// <remarks>Public because applications configure it through <c>UseKubernetes</c>.</remarks>
 public sealed class KubernetesProbeOptions
 {
     /// <summary>The configuration section the options bind from by default.</summary>

@@ -8,7 +8,7 @@ namespace ExecutionSentinel.Kubernetes;
 /// (<c>ConfigureKubernetesResilience</c>): which pipeline it is, and the library's default strategies, which the hook may
 /// change, replace or remove before they are added.
 /// </summary>
-/// <remarks>
+/// <remarks>Public because <c>ConfigureKubernetesResilience</c> hands it to the application's hook. 
 /// The pipeline is, outermost first: <see cref="Retry"/> → <see cref="CircuitBreaker"/> → a per-attempt timeout of
 /// <see cref="KubernetesProbeOptions.RequestTimeout"/> (always there: it bounds every call) → the strategies the hook added
 /// to its builder, in the order it added them, so those run once per attempt.
@@ -51,6 +51,7 @@ public sealed class KubernetesResilienceContext
 }
 
 /// <summary>The library's Kubernetes resilience pipelines: one of each per watch, and the watchdog's.</summary>
+/// <remarks>Public because the application's resilience hook tells the pipelines apart by it.</remarks>
 public enum KubernetesPipelineKind
 {
     /// <summary>A watch's reads: the informers' lists of task Jobs and pods (every page), the engine pod's read. Never a watch stream.</summary>

@@ -9,6 +9,7 @@ namespace ExecutionSentinel;
 /// <see cref="SentinelOptions.ConnectivityFailureThreshold"/>). Register it with
 /// <c>services.AddHealthChecks().AddExecutionSentinel()</c>.
 /// </summary>
+/// <remarks>Public because hosts may register it with their health checks themselves.</remarks>
 public sealed class SentinelHealthCheck : IHealthCheck
 {
     private readonly SentinelHealth _health;

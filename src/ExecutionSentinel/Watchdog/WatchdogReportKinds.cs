@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Watchdog;
 
 /// <summary>The report kinds the watchdog adds to <see cref="ReportKind"/>'s built-in ones.</summary>
+/// <remarks>Public because applications recognise the watchdog's reports by these kinds and map them to actions.</remarks>
 public static class WatchdogReportKinds
 {
     /// <summary>A runner sent no heartbeat for longer than its timeout and was marked failed.</summary>

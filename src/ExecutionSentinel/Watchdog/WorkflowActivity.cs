@@ -6,6 +6,7 @@ namespace ExecutionSentinel.Watchdog;
 /// Activity the conductor reports ("task X did something": a log line, a file written, a heartbeat), which keeps a
 /// workflow from being called hung even when no task changes state.
 /// </summary>
+/// <remarks>Public because applications call <see cref="Record"/> so that a workflow busy outside the cluster is not reported hung.</remarks>
 public sealed class WorkflowActivity
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _last = new(StringComparer.Ordinal);
@@ -26,5 +27,5 @@ public sealed class WorkflowActivity
     /// <summary>When activity was last recorded in a workflow, if ever.</summary>
     /// <param name="namespace">The workflow's namespace.</param>
     /// <returns>The time, or <see langword="null"/>.</returns>
-    public DateTimeOffset? LastActivity(string @namespace) => _last.TryGetValue(@namespace, out var at) ? at : null;
+    internal DateTimeOffset? LastActivity(string @namespace) => _last.TryGetValue(@namespace, out var at) ? at : null;
 }

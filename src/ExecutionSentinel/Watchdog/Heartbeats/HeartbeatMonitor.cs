@@ -8,6 +8,7 @@ namespace ExecutionSentinel.Watchdog;
 /// Tracks runners' heartbeats. Safe under many concurrent beats; the timeout handler runs outside the lock, so a
 /// handler that calls back into the monitor cannot deadlock it.
 /// </summary>
+/// <remarks>Public because applications resolve it to register runners, send their beats and check for silent ones.</remarks>
 public sealed class HeartbeatMonitor
 {
     private readonly object _lock = new();
@@ -20,7 +21,7 @@ public sealed class HeartbeatMonitor
     /// <param name="options">The timeout and the timeout handler.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where failures of the handler are logged.</param>
-    public HeartbeatMonitor(HeartbeatOptions options, TimeProvider time, ILogger<HeartbeatMonitor>? logger = null)
+    internal HeartbeatMonitor(HeartbeatOptions options, TimeProvider time, ILogger<HeartbeatMonitor>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
@@ -59,7 +60,7 @@ public sealed class HeartbeatMonitor
     /// <summary>Records a heartbeat; an unknown id is ignored.</summary>
     /// <param name="runnerId">The runner's id.</param>
     /// <returns>Whether the runner was known.</returns>
-    public bool Beat(string runnerId) => Change(runnerId, status => status with { LastHeartbeat = _time.GetUtcNow() });
+    public bool Beat(string runnerId) => Change(runnerId, status => status.With(lastHeartbeat: _time.GetUtcNow()));
 
     /// <summary>Marks a runner completed; an unknown id is ignored.</summary>
     /// <param name="runnerId">The runner's id.</param>
@@ -75,7 +76,7 @@ public sealed class HeartbeatMonitor
     /// <param name="runnerId">The runner's id.</param>
     /// <param name="state">The new state.</param>
     /// <returns>Whether the runner was known.</returns>
-    public bool SetState(string runnerId, RunnerState state) => Change(runnerId, status => status with { State = state });
+    public bool SetState(string runnerId, RunnerState state) => Change(runnerId, status => status.With(state: state));
 
     /// <summary>One runner's status, or <see langword="null"/> for an unknown id.</summary>
     /// <param name="runnerId">The runner's id.</param>
@@ -124,7 +125,7 @@ public sealed class HeartbeatMonitor
             {
                 if (status.State == RunnerState.Running && now - status.LastHeartbeat > _options.Timeout)
                 {
-                    timedOut.Add(status with { State = RunnerState.Failed });
+                    timedOut.Add(status.With(state: RunnerState.Failed));
                 }
             }
 

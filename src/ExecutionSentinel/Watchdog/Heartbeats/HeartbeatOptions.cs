@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Watchdog;
 
 /// <summary>How the heartbeat monitor decides that a runner is gone.</summary>
+/// <remarks>Public because applications configure it.</remarks>
 public sealed class HeartbeatOptions
 {
     /// <summary>A running runner with no beat for strictly longer than this is marked failed. Default 60 s.</summary>

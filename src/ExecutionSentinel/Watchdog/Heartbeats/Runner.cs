@@ -1,7 +1,8 @@
 namespace ExecutionSentinel.Watchdog;
 
 /// <summary>A runner the conductor registers: something that executes a task and sends heartbeats.</summary>
-public sealed record Runner
+/// <remarks>Public because applications register their runners with <see cref="HeartbeatMonitor"/>.</remarks>
+public sealed class Runner
 {
     /// <summary>The runner's id, unique among registered runners.</summary>
     public required string Id { get; init; }
@@ -23,7 +24,25 @@ public sealed record Runner
 }
 
 /// <summary>What the monitor knows of a runner at one moment.</summary>
-/// <param name="Runner">The runner.</param>
-/// <param name="State">Its state.</param>
-/// <param name="LastHeartbeat">When it last beat (registration counts as a beat).</param>
-public sealed record RunnerStatus(Runner Runner, RunnerState State, DateTimeOffset LastHeartbeat);
+/// <remarks>Public because <see cref="HeartbeatOptions.OnTimeout"/> and <see cref="HeartbeatMonitor"/> hand it to applications.</remarks>
+public sealed class RunnerStatus
+{
+    internal RunnerStatus(Runner runner, RunnerState state, DateTimeOffset lastHeartbeat)
+    {
+        Runner = runner;
+        State = state;
+        LastHeartbeat = lastHeartbeat;
+    }
+
+    /// <summary>The runner.</summary>
+    public Runner Runner { get; }
+
+    /// <summary>Its state.</summary>
+    public RunnerState State { get; }
+
+    /// <summary>When it last beat (registration counts as a beat).</summary>
+    public DateTimeOffset LastHeartbeat { get; }
+
+    internal RunnerStatus With(RunnerState? state = null, DateTimeOffset? lastHeartbeat = null) =>
+        new(Runner, state ?? State, lastHeartbeat ?? LastHeartbeat);
+}

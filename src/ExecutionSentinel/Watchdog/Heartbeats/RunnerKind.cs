@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Watchdog;
 
 /// <summary>Where a runner runs.</summary>
+/// <remarks>Public because applications describe their runners with it.</remarks>
 public enum RunnerKind
 {
     /// <summary>A local process (identified by its process id).</summary>

@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Watchdog;
 
 /// <summary>A runner's state.</summary>
+/// <remarks>Public because applications set and read their runners' state.</remarks>
 public enum RunnerState
 {
     /// <summary>Running: expected to beat.</summary>

@@ -12,7 +12,7 @@ namespace ExecutionSentinel.Watchdog;
 /// every replica shares. An intervention aims only at Jobs a watch observed as its workflow's tasks, by uid, and still
 /// running. Every attempt, done or refused, becomes a report with its outcome. Keeps the watchdog's status.
 /// </summary>
-public sealed class InterventionGate
+internal sealed class InterventionGate
 {
     private const int MaxFindings = 20;
     private readonly IClusterActuator _actuator;

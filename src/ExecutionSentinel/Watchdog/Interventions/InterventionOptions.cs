@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Watchdog;
 
 /// <summary>Whether and how the watchdog may act on the cluster. Safe by default: it observes only.</summary>
+/// <remarks>Public because applications configure it through <c>AddWatchdog</c>.</remarks>
 public sealed class InterventionOptions
 {
     /// <summary>The configuration section the options bind from by default.</summary>
@@ -27,6 +28,7 @@ public sealed class InterventionOptions
 }
 
 /// <summary>Whether the watchdog acts.</summary>
+/// <remarks>Public because applications configure it.</remarks>
 public enum InterventionMode
 {
     /// <summary>Never acts.</summary>
@@ -40,6 +42,7 @@ public enum InterventionMode
 }
 
 /// <summary>What an intervention does.</summary>
+/// <remarks>Public because applications map report kinds to it.</remarks>
 public enum InterventionAction
 {
     /// <summary>Nothing.</summary>
@@ -56,7 +59,7 @@ public enum InterventionAction
 }
 
 /// <summary>How an intervention ended.</summary>
-public enum InterventionOutcome
+internal enum InterventionOutcome
 {
     /// <summary>Done.</summary>
     Executed = 0,
@@ -100,7 +103,7 @@ public enum InterventionOutcome
 /// <param name="JobName">The Job, for <see cref="InterventionAction.TerminateTask"/>; <see langword="null"/> for the whole workflow.</param>
 /// <param name="ExpectedUid">The uid the caller saw, when it saw one: only the observed Job with that uid is acted on.</param>
 /// <param name="Reason">Why, for the report.</param>
-public sealed record InterventionTarget(string Namespace, string? JobName, string? ExpectedUid, string Reason)
+internal sealed record InterventionTarget(string Namespace, string? JobName, string? ExpectedUid, string Reason)
 {
     /// <summary>The workflow's engine pod, for <see cref="InterventionAction.TerminateWorkflow"/>: whose watch's observed Jobs are terminated.</summary>
     public string? EnginePodName { get; init; }

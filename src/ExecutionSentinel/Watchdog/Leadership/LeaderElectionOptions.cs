@@ -4,6 +4,7 @@ namespace ExecutionSentinel.Watchdog;
 /// Leader election among conductor replicas on a Kubernetes Lease (<c>UseLeaderElection</c>). The same Lease keeps the
 /// record of the hourly intervention limit (an annotation), so the limit holds across restarts and leader changes.
 /// </summary>
+/// <remarks>Public because applications configure it through <c>UseLeaderElection</c>.</remarks>
 public sealed class LeaderElectionOptions
 {
     /// <summary>The Lease's default name.</summary>

@@ -15,7 +15,7 @@ namespace ExecutionSentinel.Watchdog;
 /// failure is logged, raised once per streak through <see cref="ElectionFailed"/> (the watchdog reports it), and the
 /// election is retried with back-off.
 /// </summary>
-public sealed class LeaseLeadership : ILeadership, IAsyncDisposable
+internal sealed class LeaseLeadership : ILeadership, IAsyncDisposable
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
     private readonly CancellationTokenSource _stop = new();

@@ -1,7 +1,7 @@
 namespace ExecutionSentinel.Watchdog;
 
 /// <summary>What the cluster says of one execution.</summary>
-public interface IExecutionCluster
+internal interface IExecutionCluster
 {
     /// <summary>Reads the execution's state. Must return <see cref="ClusterPresence.Unknown"/>, not throw, when the cluster cannot answer.</summary>
     /// <param name="execution">The execution.</param>
@@ -11,7 +11,7 @@ public interface IExecutionCluster
 }
 
 /// <summary>Whether the cluster knows an execution.</summary>
-public enum ClusterPresence
+internal enum ClusterPresence
 {
     /// <summary>The cluster could not be asked, or did not answer in time: never taken to mean "gone".</summary>
     Unknown = 0,
@@ -31,4 +31,4 @@ public enum ClusterPresence
 /// <param name="StartedAt">When it started running, when known.</param>
 /// <param name="Uid">The object's uid, so that an action hits this object and no other of the same name.</param>
 /// <param name="Detail">Why, when <paramref name="Presence"/> is <see cref="ClusterPresence.Unknown"/>.</param>
-public sealed record ClusterExecutionState(ClusterPresence Presence, DateTimeOffset? StartedAt = null, string? Uid = null, string? Detail = null);
+internal sealed record ClusterExecutionState(ClusterPresence Presence, DateTimeOffset? StartedAt = null, string? Uid = null, string? Detail = null);

@@ -4,6 +4,7 @@ namespace ExecutionSentinel.Watchdog;
 /// What the application believes is running: its own record of dispatched executions. The watchdog compares it with the
 /// cluster and, when it must, marks an execution failed through it.
 /// </summary>
+/// <remarks>Public because applications implement it to have the watchdog reconcile their executions.</remarks>
 public interface IExecutionLedger
 {
     /// <summary>The executions the application records as running now.</summary>
@@ -23,7 +24,8 @@ public interface IExecutionLedger
 }
 
 /// <summary>One execution the application records as running.</summary>
-public sealed record LedgerExecution
+/// <remarks>Public because an <see cref="IExecutionLedger"/> returns it.</remarks>
+public sealed class LedgerExecution
 {
     /// <summary>The application's id of the execution.</summary>
     public required string Id { get; init; }

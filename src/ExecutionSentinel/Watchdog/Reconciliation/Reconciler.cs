@@ -23,6 +23,7 @@ namespace ExecutionSentinel.Watchdog;
 /// When more than half of a cycle's actions fail, the gate is suspended and a systemic failure is reported. Every write,
 /// to the cluster or to the ledger, goes through the gate: mode, dry run, leadership, the hourly limit.
 /// </summary>
+/// <remarks>Public because applications that register an <see cref="IExecutionLedger"/> resolve it and run its cycles.</remarks>
 public sealed class Reconciler
 {
     private readonly IExecutionLedger _ledger;
@@ -39,7 +40,7 @@ public sealed class Reconciler
     /// <param name="options">The dispatch grace and the default timeout.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where isolated errors are logged.</param>
-    public Reconciler(IExecutionLedger ledger, IExecutionCluster cluster, InterventionGate gate, ReconcilerOptions options, TimeProvider time, ILogger<Reconciler>? logger = null)
+    internal Reconciler(IExecutionLedger ledger, IExecutionCluster cluster, InterventionGate gate, ReconcilerOptions options, TimeProvider time, ILogger<Reconciler>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(cluster);

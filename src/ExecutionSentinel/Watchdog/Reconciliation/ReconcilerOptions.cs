@@ -1,6 +1,7 @@
 namespace ExecutionSentinel.Watchdog;
 
 /// <summary>How the watchdog reconciles the application's ledger with the cluster.</summary>
+/// <remarks>Public because applications configure it.</remarks>
 public sealed class ReconcilerOptions
 {
     /// <summary>An execution missing from the cluster is not an orphan until it is this old (it may still be registering). Default 60 s.</summary>
