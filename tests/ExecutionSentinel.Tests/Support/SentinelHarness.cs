@@ -40,8 +40,8 @@ internal sealed class SentinelHarness : IDisposable
 
     public MonitoringContext Context(ExpectedDurationSource expected = ExpectedDurationSource.TypeMedian) => Cluster.CreateContext(expected);
 
-    public Task<List<SentinelReport>> RunAsync(ExpectedDurationSource expected = ExpectedDurationSource.TypeMedian) =>
-        Drive.ToEndAsync(Sentinel.WatchAsync(Context(expected)), Time);
+    public async Task<List<SentinelReport>> RunAsync(ExpectedDurationSource expected = ExpectedDurationSource.TypeMedian) =>
+        [.. await SimulatedWatch.RunToEndAsync(Sentinel, Context(expected), Time)];
 
     public void Dispose() => _services.Dispose();
 }
