@@ -23,7 +23,7 @@ internal enum Background
 }
 
 /// <summary>The options of <c>--latency</c>.</summary>
-internal sealed record LatencyOptions(int Tasks, double Rate, int Injections, TimeSpan Duration, IReadOnlyList<Background> Backgrounds);
+internal sealed record LatencyOptions(int Tasks, double Rate, int Injections, TimeSpan Duration, IReadOnlyList<Background> Backgrounds, bool DriverOnly = false);
 
 /// <summary>
 /// `--latency`: the fake API server on loopback (real HTTP, TLS, TimeProvider.System), a workflow of 1,000 running HyperFlow
@@ -45,6 +45,12 @@ internal static class LatencyHarness
         var results = new List<LatencyResult>();
         foreach (var background in options.Backgrounds)
         {
+            if (options.DriverOnly)
+            {
+                await DriverOnlyAsync(options, background);
+                continue;
+            }
+
             foreach (var tickOnChange in new[] { false, true })
             {
                 var result = await RunOnceAsync(options, background, tickOnChange);
@@ -135,10 +141,54 @@ internal static class LatencyHarness
         await WaitUntilAsync(() => warmUp.All(w => received.ContainsKey((w.Expected, w.TaskName))), Poll + TimeSpan.FromSeconds(5), "the warm-up's reports");
 
         // The measured run: in real time, a background of pod events at the rate, and the injections at their instants.
+        var ticksBefore = ticks.Count;
+        var (done, wall, cpu, backgroundSent) = await DriveAsync(server, workflow, variants, plan, options);
+        var measuredTicks = ticks.Count - ticksBefore;
+
+        // Reports still on their way: tick-bound ones wait up to a poll.
+        await WaitUntilAsync(() => done.All(d => received.ContainsKey((d.Expected, d.TaskName))), Poll + TimeSpan.FromSeconds(5), null);
+        await stop.CancelAsync();
+        await consumer;
+
+        var delays = done
+            .Where(d => received.ContainsKey((d.Expected, d.TaskName)))
+            .Select(d => Stopwatch.GetElapsedTime(d.StoredAt, received[(d.Expected, d.TaskName)]))
+            .Order()
+            .ToArray();
+        return new LatencyResult(background, tickOnChange, done.Count, delays, measuredTicks, wall, cpu, backgroundSent);
+    }
+
+    /// <summary>
+    /// `--driver-only`: the same server, workflow, background and injections with no sentinel watching, so that the CPU the
+    /// driver and the store take is known apart from what serving watches, the client and the sentinel add.
+    /// </summary>
+    private static async Task DriverOnlyAsync(LatencyOptions options, Background background)
+    {
+        var injected = options.Injections + WarmUpInjections;
+        await using var server = await FakeKubeApiServer.StartAsync(new FakeKubeOptions { Time = TimeProvider.System });
+        var workflow = new LiveWorkflow(options.Tasks, DateTimeOffset.UtcNow);
+        foreach (var job in workflow.Jobs)
+        {
+            server.Store.Upsert("jobs", HyperFlowObjects.ToNode(job));
+        }
+
+        foreach (var pod in workflow.Pods)
+        {
+            server.Store.Upsert("pods", HyperFlowObjects.ToNode(pod));
+        }
+
+        var variants = Enumerable.Range(injected, options.Tasks - injected).Select(i => Variants(workflow.Pods[i], background)).ToArray();
+        var (done, wall, cpu, sent) = await DriveAsync(server, workflow, variants, Plan(options, injected), options);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  background {background}, no sentinel: {done.Count} injections, {sent / wall.TotalSeconds:0} background events/s; CPU {cpu.TotalSeconds / wall.TotalSeconds:0.000} s/s"));
+    }
+
+    private static async Task<(List<Injection> Done, TimeSpan Wall, TimeSpan Cpu, long BackgroundSent)> DriveAsync(
+        FakeKubeApiServer server, LiveWorkflow workflow, JsonObject[][] variants, List<Injection> plan, LatencyOptions options)
+    {
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
-        var ticksBefore = ticks.Count;
         var started = Stopwatch.GetTimestamp();
         long backgroundSent = 0;
         var next = 0;
@@ -169,20 +219,7 @@ internal static class LatencyHarness
 
         var wall = Stopwatch.GetElapsedTime(started);
         process.Refresh();
-        var cpu = process.TotalProcessorTime - cpuBefore;
-        var measuredTicks = ticks.Count - ticksBefore;
-
-        // Reports still on their way: tick-bound ones wait up to a poll.
-        await WaitUntilAsync(() => done.All(d => received.ContainsKey((d.Expected, d.TaskName))), Poll + TimeSpan.FromSeconds(5), null);
-        await stop.CancelAsync();
-        await consumer;
-
-        var delays = done
-            .Where(d => received.ContainsKey((d.Expected, d.TaskName)))
-            .Select(d => Stopwatch.GetElapsedTime(d.StoredAt, received[(d.Expected, d.TaskName)]))
-            .Order()
-            .ToArray();
-        return new LatencyResult(background, tickOnChange, done.Count, delays, measuredTicks, wall, cpu, backgroundSent);
+        return (done, wall, process.TotalProcessorTime - cpuBefore, backgroundSent);
     }
 
     /// <summary>The injections of a run, spread evenly over it with a jitter (so that they are not in step with the poll), kinds in turn.</summary>

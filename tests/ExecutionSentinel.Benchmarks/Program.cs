@@ -23,7 +23,7 @@ if (args is ["--profile", ..])
     return;
 }
 
-// `--latency [--tasks N] [--rate R] [--injections K] [--seconds S] [--background readiness|node|both]`: report latency in
+// `--latency [--tasks N] [--rate R] [--injections K] [--seconds S] [--background readiness|node|both] [--driver-only]`: report latency in
 // real time over the fake API server, with and without tick-on-change.
 if (args is ["--latency", ..])
 {
@@ -38,7 +38,8 @@ if (args is ["--latency", ..])
         double.Parse(Option(args, "--rate", "200"), CultureInfo.InvariantCulture),
         int.Parse(Option(args, "--injections", "240"), CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(Option(args, "--seconds", "60"), CultureInfo.InvariantCulture)),
-        backgrounds));
+        backgrounds,
+        args.Contains("--driver-only")));
     return;
 }
 
