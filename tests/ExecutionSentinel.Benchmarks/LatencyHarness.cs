@@ -142,8 +142,10 @@ internal static class LatencyHarness
 
         // The measured run: in real time, a background of pod events at the rate, and the injections at their instants.
         var ticksBefore = ticks.Count;
+        var execsBefore = Execs(server);
         var (done, wall, cpu, backgroundSent) = await DriveAsync(server, workflow, variants, plan, options);
         var measuredTicks = ticks.Count - ticksBefore;
+        var execs = Execs(server) - execsBefore;
 
         // Reports still on their way: tick-bound ones wait up to a poll.
         await WaitUntilAsync(() => done.All(d => received.ContainsKey((d.Expected, d.TaskName))), Poll + TimeSpan.FromSeconds(5), null);
@@ -155,7 +157,7 @@ internal static class LatencyHarness
             .Select(d => Stopwatch.GetElapsedTime(d.StoredAt, received[(d.Expected, d.TaskName)]))
             .Order()
             .ToArray();
-        return new LatencyResult(background, tickOnChange, done.Count, delays, measuredTicks, wall, cpu, backgroundSent);
+        return new LatencyResult(background, tickOnChange, done.Count, delays, measuredTicks, wall, cpu, backgroundSent, execs);
     }
 
     /// <summary>
@@ -316,6 +318,9 @@ internal static class LatencyHarness
         return copy;
     }
 
+    /// <summary>The exec requests the server has received: each observation reads the engine's signal file by <c>cat</c> over exec.</summary>
+    private static int Execs(FakeKubeApiServer server) => server.Requests.Count(r => r.Contains("/exec", StringComparison.Ordinal));
+
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit, string? what)
     {
         var until = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
@@ -358,14 +363,14 @@ internal static class LatencyHarness
     }
 
     private sealed record LatencyResult(
-        Background Background, bool TickOnChange, int Injected, TimeSpan[] Delays, int Ticks, TimeSpan Wall, TimeSpan Cpu, long BackgroundEvents)
+        Background Background, bool TickOnChange, int Injected, TimeSpan[] Delays, int Ticks, TimeSpan Wall, TimeSpan Cpu, long BackgroundEvents, int Execs)
     {
         private TimeSpan Percentile(double p) => Delays.Length == 0 ? TimeSpan.Zero : Delays[Math.Clamp((int)Math.Ceiling(p * Delays.Length) - 1, 0, Delays.Length - 1)];
 
         private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 
         public string Line() => string.Create(CultureInfo.InvariantCulture,
-            $"  background {Background}, tick on change {TickOnChange}: {Delays.Length}/{Injected} matched, p50 {Ms(Percentile(0.50))}, p99 {Ms(Percentile(0.99))}, max {Ms(Percentile(1))}; {Ticks} ticks in {Wall.TotalSeconds:0.0} s; {BackgroundEvents / Wall.TotalSeconds:0} background events/s; CPU {Cpu.TotalSeconds / Wall.TotalSeconds:0.000} s/s");
+            $"  background {Background}, tick on change {TickOnChange}: {Delays.Length}/{Injected} matched, p50 {Ms(Percentile(0.50))}, p99 {Ms(Percentile(0.99))}, max {Ms(Percentile(1))}; {Ticks} ticks and {Execs} execs (the engine's signal) in {Wall.TotalSeconds:0.0} s; {BackgroundEvents / Wall.TotalSeconds:0} background events/s; CPU {Cpu.TotalSeconds / Wall.TotalSeconds:0.000} s/s");
 
         public string Row() => string.Create(CultureInfo.InvariantCulture,
             $"| {Background} | {(TickOnChange ? "yes" : "no (today)")} | {Delays.Length}/{Injected} | {Ms(Percentile(0.50))} | {Ms(Percentile(0.99))} | {Ms(Percentile(1))} | {Ticks} ({Ticks / Wall.TotalSeconds:0.00}) | {Cpu.TotalSeconds / Wall.TotalSeconds:0.000} |");
