@@ -1,3 +1,4 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using ExecutionSentinel.Benchmarks;
 
@@ -22,4 +23,37 @@ if (args is ["--profile", ..])
     return;
 }
 
+// `--latency [--tasks N] [--rate R] [--injections K] [--seconds S] [--background readiness|node|both] [--driver-only]`: report latency in
+// real time over the fake API server, with and without tick-on-change.
+if (args is ["--latency", ..])
+{
+    var backgrounds = Option(args, "--background", "both") switch
+    {
+        "readiness" => new[] { Background.Readiness },
+        "node" => [Background.Node],
+        _ => [Background.Readiness, Background.Node],
+    };
+    await LatencyHarness.RunAsync(new LatencyOptions(
+        int.Parse(Option(args, "--tasks", "1000"), CultureInfo.InvariantCulture),
+        double.Parse(Option(args, "--rate", "200"), CultureInfo.InvariantCulture),
+        int.Parse(Option(args, "--injections", "240"), CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(Option(args, "--seconds", "60"), CultureInfo.InvariantCulture)),
+        backgrounds,
+        args.Contains("--driver-only")));
+    return;
+}
+
+// `--deadlines`: straggler and pending-too-long lateness after their thresholds, on fake time.
+if (args is ["--deadlines", ..])
+{
+    await DeadlineHarness.RunAsync();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(TickBenchmarks).Assembly).Run(args);
+
+static string Option(string[] args, string name, string fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+}
