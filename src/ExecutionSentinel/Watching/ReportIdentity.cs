@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace ExecutionSentinel.Watching;
 
 /// <summary>
@@ -8,6 +11,15 @@ namespace ExecutionSentinel.Watching;
 /// </summary>
 internal static class ReportIdentity
 {
-    public static string Of(SentinelReport report) =>
-        string.Join('|', report.Kind.Name, report.Source, report.TaskName ?? "", report.Identity ?? "");
+    /// <summary>Each part is length-prefixed, so no value (a task name holding the separator) can make two reports collide.</summary>
+    public static string Of(SentinelReport report)
+    {
+        var text = new StringBuilder();
+        foreach (var part in (ReadOnlySpan<string>)[report.Kind.Name, report.Source, report.TaskName ?? "", report.Identity ?? ""])
+        {
+            text.Append(part.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(part).Append('|');
+        }
+
+        return text.ToString();
+    }
 }
