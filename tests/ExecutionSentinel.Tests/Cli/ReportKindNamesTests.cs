@@ -7,10 +7,17 @@ namespace ExecutionSentinel.Tests.Cli;
 public sealed class ReportKindNamesTests
 {
     [Fact]
-    public void The_tool_knows_the_same_kinds_as_the_library_validator()
+    public void The_tool_knows_every_built_in_kind_of_the_sentinel_and_the_watchdog()
     {
-        // The tool cannot reach the library's internal list: this keeps its own copy from drifting.
-        Assert.Equal(KnownReportKinds.Names.Order(StringComparer.Ordinal), ReportKindNames.Known);
+        // The oracle: the public kind properties themselves, so a kind added there and missed by the list fails here.
+        var declared = new[] { typeof(ReportKind), typeof(WatchdogReportKinds) }
+            .SelectMany(t => t.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(p => p.PropertyType == typeof(ReportKind))
+            .Select(p => ((ReportKind)p.GetValue(null)!).Name)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(declared, ReportKindNames.Known);
     }
 
     [Theory]
