@@ -74,11 +74,17 @@ public static class WatchdogSentinelBuilderExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             var options = probe.CurrentValue;
             var reads = sp.GetRequiredService<KubernetesPipelines>().Build(options, KubernetesPipelineKind.WatchdogJobs, "watchdog/jobs");
-            var jobs = new KubernetesJobApi(sp.GetRequiredService<IKubernetes>(), reads, options.RequestTimeout, time);
+            var client = KubernetesClientOnFirstUse(sp);
+            if (sp.GetRequiredService<IOptions<InterventionOptions>>().Value.Mode == InterventionMode.Enabled)
+            {
+                _ = client.Value; // An enabled watchdog fails at start, not at its first intervention, when no client can be built.
+            }
+
+            var jobs = new KubernetesJobApi(client, reads, options.RequestTimeout, time);
             return new JobActuator(jobs, Selector);
         });
         services.TryAddSingleton<IExecutionCluster>(sp => sp.GetService<IWatchdogCluster>()?.Executions ?? new KubernetesExecutionCluster(
-            sp.GetRequiredService<IKubernetes>(),
+            KubernetesClientOnFirstUse(sp),
             sp.GetRequiredService<KubernetesPipelines>().Build(
                 sp.GetRequiredService<IOptions<KubernetesProbeOptions>>().Value, KubernetesPipelineKind.WatchdogExecutions, "watchdog/executions")));
         services.TryAddSingleton<WatchdogAnnouncements>();
@@ -226,4 +232,11 @@ public static class WatchdogSentinelBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton(factory));
         return builder;
     }
+
+    /// <summary>
+    /// The process's Kubernetes client, made when the watchdog first calls the API: a watchdog over another probe that
+    /// never acts (off, dry run) must not need a kubeconfig to start.
+    /// </summary>
+    private static Lazy<IKubernetes> KubernetesClientOnFirstUse(IServiceProvider services) =>
+        new(services.GetRequiredService<IKubernetes>, LazyThreadSafetyMode.ExecutionAndPublication);
 }

@@ -41,7 +41,6 @@ public sealed class CheckpointDeliveryTests
         var time = new FakeTimeProvider(SentinelHarness.Epoch);
         var probe = new TwoHangsProbe(time);
         var services = new ServiceCollection().AddSingleton<TimeProvider>(time);
-        services.AddSingleton<IClusterActuator>(new NoActuator()); // Observe only: the watchdog is here for its hang detector.
         services.AddExecutionSentinel()
             .ConfigureDetector<HangDetectorOptions>(o => o.Threshold = TimeSpan.FromMinutes(2))
             .ConfigureDetector<StallDetectorOptions>(o => o.Timeout = TimeSpan.FromHours(1))
@@ -136,11 +135,5 @@ public sealed class CheckpointDeliveryTests
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
-    private sealed class NoActuator : IClusterActuator
-    {
-        public ValueTask<InterventionOutcome> TerminateJobAsync(JobIdentity target, WriteAdmission admission, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("Interventions are off: nothing may act.");
     }
 }

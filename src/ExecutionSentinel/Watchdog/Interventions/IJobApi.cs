@@ -31,7 +31,7 @@ internal enum JobDeletion
 /// timeout, as the probe's), deletes once with a timeout of their own (a delete is not retried blindly). Names are checked
 /// here too, as the last line before a URL is built.
 /// </summary>
-internal sealed class KubernetesJobApi(IKubernetes client, ResiliencePipeline reads, TimeSpan writeTimeout, TimeProvider time) : IJobApi
+internal sealed class KubernetesJobApi(Lazy<IKubernetes> client, ResiliencePipeline reads, TimeSpan writeTimeout, TimeProvider time) : IJobApi
 {
     public async ValueTask<V1Job?> ReadAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ internal sealed class KubernetesJobApi(IKubernetes client, ResiliencePipeline re
         {
             return await reads.ExecuteAsync(
                 static async (state, token) => await state.client.BatchV1.ReadNamespacedJobAsync(state.name, state.@namespace, cancellationToken: token).ConfigureAwait(false),
-                (client, name, @namespace),
+                (client: client.Value, name, @namespace),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.NotFound)
@@ -57,7 +57,7 @@ internal sealed class KubernetesJobApi(IKubernetes client, ResiliencePipeline re
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await client.BatchV1.DeleteNamespacedJobAsync(
+            await client.Value.BatchV1.DeleteNamespacedJobAsync(
                 job.Name,
                 job.Namespace,
                 new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = job.Uid, ResourceVersion = resourceVersion }, PropagationPolicy = "Background" },

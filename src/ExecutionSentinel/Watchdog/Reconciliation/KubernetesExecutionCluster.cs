@@ -14,7 +14,7 @@ namespace ExecutionSentinel.Watchdog;
 /// any other failure (timeout, 5xx, network, an open breaker) is "unknown", never "missing"; an answer about another object
 /// than the one asked for is "unknown"; a Job with a Complete or Failed condition is "finished".
 /// </summary>
-internal sealed class KubernetesExecutionCluster(IKubernetes client, ResiliencePipeline reads) : IExecutionCluster
+internal sealed class KubernetesExecutionCluster(Lazy<IKubernetes> client, ResiliencePipeline reads) : IExecutionCluster
 {
     public async ValueTask<ClusterExecutionState> GetStateAsync(LedgerExecution execution, CancellationToken cancellationToken)
     {
@@ -29,7 +29,7 @@ internal sealed class KubernetesExecutionCluster(IKubernetes client, ResilienceP
         {
             var job = await reads.ExecuteAsync(
                 static async (state, token) => await state.client.BatchV1.ReadNamespacedJobAsync(state.JobName, state.Namespace, cancellationToken: token).ConfigureAwait(false),
-                (client, execution.JobName, execution.Namespace),
+                (client: client.Value, execution.JobName, execution.Namespace),
                 cancellationToken).ConfigureAwait(false);
             if (job.Metadata?.NamespaceProperty != execution.Namespace || job.Metadata.Name != execution.JobName)
             {
