@@ -134,7 +134,7 @@ internal static partial class ManyWorkflowsHarness
         var expected = drivers.Select(d =>
                 $"summary {d.Namespace} outcome=Completed completed={trace.Tasks.Count} failed=0 total={trace.Tasks.Count} exit=0")
             .ToHashSet(StringComparer.Ordinal);
-        var right = summaries.Count(s => expected.Contains(s[..Math.Min(s.Length, s.IndexOf(" reports=", StringComparison.Ordinal) is var at and >= 0 ? at : s.Length)]));
+        var right = summaries.Count(s => expected.Contains(s.Split(" reports=")[0]));
         foreach (var wrong in summaries.Where(s => !expected.Contains(s.Split(" reports=")[0])).Take(3))
         {
             Console.WriteLine("    wrong: " + wrong);
