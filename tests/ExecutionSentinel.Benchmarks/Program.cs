@@ -1,6 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using ExecutionSentinel.Benchmarks;
+using ExecutionSentinel.Benchmarks.ManyWorkflows;
 
 // `--memory` prints the cache's retained memory per task; anything else goes to BenchmarkDotNet (e.g. --filter '*').
 if (args is ["--memory", ..])
@@ -47,6 +48,29 @@ if (args is ["--latency", ..])
 if (args is ["--deadlines", ..])
 {
     await DeadlineHarness.RunAsync();
+    return;
+}
+
+// `--workflows 1,10,100,200 [--repeat 3] [--speed 10] [--poll 5]`: N concurrent 52-task workflows watched by one process
+// (a child, so its CPU and memory are its own), against the fake API server in this one.
+if (args is ["--workflows", ..])
+{
+    await ManyWorkflowsHarness.RunAsync(new ManyWorkflowsOptions(
+        [.. Option(args, "--workflows", "1,10,100,200").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))],
+        int.Parse(Option(args, "--repeat", "3"), CultureInfo.InvariantCulture),
+        double.Parse(Option(args, "--speed", "10"), CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(Option(args, "--poll", "5"), CultureInfo.InvariantCulture))));
+    return;
+}
+
+// The watching process of `--workflows`: server address, workflow count, speed-up, poll seconds.
+if (args is ["--workflows-watcher", var address, var count, var speed, var poll])
+{
+    Environment.ExitCode = await ManyWorkflowsWatcher.RunAsync(
+        new Uri(address),
+        int.Parse(count, CultureInfo.InvariantCulture),
+        double.Parse(speed, CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(poll, CultureInfo.InvariantCulture)));
     return;
 }
 

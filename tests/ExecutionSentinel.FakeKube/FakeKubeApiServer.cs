@@ -229,7 +229,7 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
 
         try
         {
-            if (Faults.Take(kind.Value) is { } fault && await InjectAsync(context, kind.Value, fault).ConfigureAwait(false))
+            if (Faults.Take(kind.Value, target.Namespace) is { } fault && await InjectAsync(context, kind.Value, fault).ConfigureAwait(false))
             {
                 return;
             }

@@ -39,11 +39,15 @@ public enum FaultKind
     Stall,
 }
 
-/// <summary>Faults to inject: a queue of one-shot faults per kind of request, and an outage that fails everything.</summary>
+/// <summary>
+/// Faults to inject: a queue of one-shot faults per kind of request, an outage that fails everything, and namespaces whose
+/// every request fails (one workflow's namespace broken while others in the same cluster are fine).
+/// </summary>
 public sealed class FaultPlan
 {
     private readonly object _lock = new();
     private readonly List<(RequestKind Target, FaultKind Fault)> _queue = [];
+    private readonly Dictionary<string, FaultKind> _namespaces = new(StringComparer.Ordinal);
 
     /// <summary>While set, every request (but discovery) fails this way.</summary>
     public FaultKind? Outage { get; set; }
@@ -62,7 +66,25 @@ public sealed class FaultPlan
         }
     }
 
-    internal FaultKind? Take(RequestKind kind)
+    /// <summary>Makes every request into <paramref name="namespace"/> fail with <paramref name="fault"/> until <see cref="Restore"/>.</summary>
+    public void FailNamespace(string @namespace, FaultKind fault)
+    {
+        lock (_lock)
+        {
+            _namespaces[@namespace] = fault;
+        }
+    }
+
+    /// <summary>Ends <see cref="FailNamespace"/> for <paramref name="namespace"/>.</summary>
+    public void Restore(string @namespace)
+    {
+        lock (_lock)
+        {
+            _namespaces.Remove(@namespace);
+        }
+    }
+
+    internal FaultKind? Take(RequestKind kind, string? @namespace)
     {
         lock (_lock)
         {
@@ -70,6 +92,12 @@ public sealed class FaultPlan
             {
                 Injected++;
                 return outage;
+            }
+
+            if (@namespace is not null && _namespaces.TryGetValue(@namespace, out var broken))
+            {
+                Injected++;
+                return broken;
             }
 
             var at = _queue.FindIndex(f => f.Target == kind || f.Target == RequestKind.Any);

@@ -1,4 +1,5 @@
 using System.Net.NetworkInformation;
+using ExecutionSentinel.FakeKube;
 using ExecutionSentinel.Kubernetes;
 using ExecutionSentinel.Kubernetes.Connection;
 using ExecutionSentinel.Kubernetes.Signals;
@@ -32,6 +33,30 @@ public sealed class ExecConnectionTests
         }
 
         Assert.Empty(OpenConnectionsTo(server.Port, TcpState.Established, TcpState.CloseWait));
+    }
+
+    [Fact]
+    public async Task A_hundred_signal_reads_against_the_fake_api_server_leave_no_connection_open()
+    {
+        // The fake API server speaks exec as the API server does (TLS, WebSocket upgrade, v4 channels, a status, a close).
+        await using var server = await FakeKubeApiServer.StartAsync();
+        var objects = HyperFlowObjects.FromHyperFlowTemplate(Context.Namespace);
+        server.Store.Upsert("pods", HyperFlowObjects.ToNode(objects.EnginePod(Context.EnginePodName, DateTimeOffset.UtcNow)));
+        server.WriteFile(Context.Namespace, Context.EnginePodName, Context.EngineContainer, HyperFlowClusterDriver.SignalFile, "0\n");
+        using var client = new k8s.Kubernetes(server.ClientConfiguration);
+        var reader = Reader(client, new KubernetesProbeOptions());
+
+        for (var i = 0; i < 100; i++)
+        {
+            var reading = await reader.ReadAsync(Context, CancellationToken.None);
+            Assert.Null(reading.Failure);
+            Assert.Equal(0, reading.Signal?.ExitCode);
+        }
+
+        // Each read disposed its socket before returning: nothing of the 100 is left open, and only exec was called, so
+        // the client's HTTP pool holds no connection either.
+        Assert.Equal(100, server.Requests.Count(r => r.Contains("/exec", StringComparison.Ordinal)));
+        Assert.Empty(OpenConnectionsTo(server.Address.Port, TcpState.Established, TcpState.CloseWait));
     }
 
     [Fact]
