@@ -99,6 +99,13 @@ public sealed class DetectorBench
         Terminations = terminations,
     };
 
+    /// <summary>
+    /// Gives the detector what earlier runs of the workflow took (<see cref="DetectionContext.Baselines"/>), as a watch with a
+    /// history store would; <see langword="null"/> for none.
+    /// </summary>
+    /// <param name="baselines">The baselines, e.g. <c>DurationBaselines.FromRuns(...)</c>.</param>
+    public void UseBaselines(ExecutionSentinel.History.DurationBaselines? baselines) => Detection.Baselines = baselines;
+
     /// <summary>Moves time on by <paramref name="after"/> and runs one tick whose observation saw <paramref name="tasks"/>.</summary>
     /// <param name="after">How much time passes first.</param>
     /// <param name="tasks">Every task the probe sees now.</param>
