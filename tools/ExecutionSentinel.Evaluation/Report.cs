@@ -22,7 +22,8 @@ internal static class Report
             Console.WriteLine(Invariant($"  [{r.Mode}]"));
             Console.WriteLine(
                 Invariant($"    per run: precision {F(r.Precision)} recall {F(r.Recall)} F1 {F(r.F1)}; healthy flagged {r.HealthyFlagged}/{r.HealthyJudged}; ") +
-                Invariant($"fault shows in runtime in {r.VisibleAnomalous} runs: F1 there {F(r.VisibleF1)} (flagged {r.VisibleFlagged})"));
+                "where the fault shows in runtime (a labelled job ≥ k × its node's longest healthy run): " +
+                string.Join(", ", r.Shown.Select(s => Invariant($"k={s.Factor:0.0#}: {s.Flagged}/{s.Runs} runs flagged, F1 {F(r.ShownF1At(s.Factor))}"))));
             Console.WriteLine("    per label (runs flagged): " + string.Join(", ", r.ByLabel.Select(l => Invariant($"{l.Key} {l.Value.Flagged}/{l.Value.Runs}"))));
             Console.WriteLine(Invariant($"    per job (ratio score): ROC-AUC {F(r.RocAuc)} AP {F(r.AveragePrecision)}"));
             Console.WriteLine(Invariant(
@@ -37,7 +38,7 @@ internal static class Report
         {
             var product = results[0];
             var baseline = results[^1];
-            line.Append(Invariant($" | {workflow.Name}: F1 {F(product.F1)} (shown {F(product.VisibleF1)}) healthy {product.HealthyFlagged}/{product.HealthyJudged} "))
+            line.Append(Invariant($" | {workflow.Name}: F1 {F(product.F1)} (shown {F(product.ShownF1)}) healthy {product.HealthyFlagged}/{product.HealthyJudged} "))
                 .Append(Invariant($"AUC {F(product.RocAuc)} AP {F(product.AveragePrecision)} lead {S(product.MedianLeadSeconds)}; "))
                 .Append(Invariant($"in-run F1 {F(baseline.F1)} healthy {baseline.HealthyFlagged}/{baseline.HealthyJudged} AUC {F(baseline.RocAuc)}"));
         }

@@ -9,8 +9,7 @@ internal sealed record ModeResult(
     int FalseNegatives,
     int HealthyFlagged,
     int HealthyJudged,
-    int VisibleAnomalous,
-    int VisibleFlagged,
+    IReadOnlyList<Shown> Shown,
     IReadOnlyDictionary<string, (int Flagged, int Runs)> ByLabel,
     double RocAuc,
     double AveragePrecision,
@@ -25,32 +24,37 @@ internal sealed record ModeResult(
 
     public double F1 => Harmonic(Precision, Recall);
 
-    /// <summary>F1 counting only the anomalous runs whose runtimes show the fault (see <see cref="WorkflowEvaluation"/>).</summary>
-    public double VisibleF1
+    /// <summary>F1 over the anomalous runs whose runtimes show the fault at the headline factor, and every healthy run.</summary>
+    public double ShownF1 => ShownF1At(WorkflowEvaluation.ShownFactor);
+
+    public double ShownF1At(double factor)
     {
-        get
-        {
-            var precision = VisibleFlagged + HealthyFlagged == 0 ? 0 : VisibleFlagged / (double)(VisibleFlagged + HealthyFlagged);
-            var recall = VisibleAnomalous == 0 ? 0 : VisibleFlagged / (double)VisibleAnomalous;
-            return Harmonic(precision, recall);
-        }
+        var shown = Shown.Single(s => s.Factor.Equals(factor));
+        var precision = shown.Flagged + HealthyFlagged == 0 ? 0 : shown.Flagged / (double)(shown.Flagged + HealthyFlagged);
+        var recall = shown.Runs == 0 ? 0 : shown.Flagged / (double)shown.Runs;
+        return Harmonic(precision, recall);
     }
 
     private static double Harmonic(double a, double b) => a + b == 0 ? 0 : 2 * a * b / (a + b);
 }
+
+/// <summary>How many anomalous runs show their fault in runtime at a factor, and how many of those were flagged.</summary>
+internal sealed record Shown(double Factor, int Runs, int Flagged);
 
 /// <summary>
 /// The protocol: learn from the first <c>learn</c> healthy runs (in run-id order), judge every other run, once with
 /// expectations from history and once with the detector's in-run median (no history), and score both the same way.
 /// </summary>
 /// <remarks>
-/// A run's fault "shows in runtime" when at least one of its labelled jobs ran at least <see cref="VisibleFactor"/> × longer
-/// than the longest its node ran in any learned healthy run: a slowdown that healthy variation cannot explain, judged
-/// without the product's rule or thresholds.
+/// A run's fault "shows in runtime" at a factor when at least one of its labelled jobs ran at least that many times as
+/// long as the longest its node ran in any learned healthy run: a slowdown that healthy variation cannot explain, judged
+/// without the product's rule, medians or thresholds. The headline is <see cref="ShownFactor"/> (2×); 1.5× is printed too.
 /// </remarks>
 internal sealed class WorkflowEvaluation(string name, IReadOnlyList<FlowBenchRun> runs, IReadOnlyDictionary<string, string[]> dag, int learn, int parallel)
 {
-    public const double VisibleFactor = 1.5;
+    public const double ShownFactor = 2.0;
+
+    public static IReadOnlyList<double> ShownFactors { get; } = [1.5, ShownFactor];
 
     public string Name => name;
 
@@ -71,8 +75,8 @@ internal sealed class WorkflowEvaluation(string name, IReadOnlyList<FlowBenchRun
         (Learned, Judged) = (learning.Length, judged.Length);
         var longestHealthy = learning.SelectMany(r => r.Jobs).GroupBy(j => j.Node, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Max(j => j.Runtime), StringComparer.Ordinal);
-        var visible = judged.Where(r => !r.IsNormal && r.Jobs.Any(j => j.Anomalous
-            && longestHealthy.TryGetValue(j.Node, out var longest) && j.Runtime >= VisibleFactor * longest)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var shown = ShownFactors.ToDictionary(f => f, f => judged.Where(r => !r.IsNormal && r.Jobs.Any(j => j.Anomalous
+            && longestHealthy.TryGetValue(j.Node, out var longest) && j.Runtime >= f * longest)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
 
         var results = new List<ModeResult>();
         foreach (var mode in modes)
@@ -81,15 +85,16 @@ internal sealed class WorkflowEvaluation(string name, IReadOnlyList<FlowBenchRun
             var alarms = new ConcurrentDictionary<string, IReadOnlyList<StragglerAlarm>>(StringComparer.Ordinal);
             await Parallel.ForEachAsync(judged, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (run, _) =>
                 alarms[run.Id] = await mode.JudgeAsync(run, dag).ConfigureAwait(false)).ConfigureAwait(false);
-            results.Add(Score(mode, judged, alarms, visible));
+            results.Add(Score(mode, judged, alarms, shown));
         }
 
         return results;
     }
 
-    private static ModeResult Score(IExpectationMode mode, FlowBenchRun[] judged, ConcurrentDictionary<string, IReadOnlyList<StragglerAlarm>> alarms, HashSet<string> visible)
+    private static ModeResult Score(IExpectationMode mode, FlowBenchRun[] judged, ConcurrentDictionary<string, IReadOnlyList<StragglerAlarm>> alarms, Dictionary<double, HashSet<string>> shown)
     {
-        int tp = 0, fn = 0, healthyFlagged = 0, healthy = 0, visibleFlagged = 0, alarmCount = 0, onLabelled = 0;
+        int tp = 0, fn = 0, healthyFlagged = 0, healthy = 0, alarmCount = 0, onLabelled = 0;
+        var shownFlagged = shown.Keys.ToDictionary(f => f, _ => 0);
         var byLabel = new SortedDictionary<string, (int Flagged, int Runs)>(StringComparer.Ordinal);
         var scores = new List<(double Score, bool Positive)>();
         var leads = new List<double>();
@@ -107,7 +112,10 @@ internal sealed class WorkflowEvaluation(string name, IReadOnlyList<FlowBenchRun
             else if (flagged)
             {
                 tp++;
-                visibleFlagged += visible.Contains(run.Id) ? 1 : 0;
+                foreach (var (factor, runs) in shown)
+                {
+                    shownFlagged[factor] += runs.Contains(run.Id) ? 1 : 0;
+                }
             }
             else
             {
@@ -132,7 +140,7 @@ internal sealed class WorkflowEvaluation(string name, IReadOnlyList<FlowBenchRun
         }
 
         leads.Sort();
-        return new ModeResult(mode.Name, tp, fn, healthyFlagged, healthy, visible.Count, visibleFlagged, byLabel,
+        return new ModeResult(mode.Name, tp, fn, healthyFlagged, healthy, [.. shown.Select(s => new Shown(s.Key, s.Value.Count, shownFlagged[s.Key]))], byLabel,
             Ranking.RocAuc(scores), Ranking.AveragePrecision(scores), alarmCount, onLabelled,
             leads.Count == 0 ? double.NaN : leads[leads.Count / 2], leads.Count == 0 ? double.NaN : leads[leads.Count / 10]);
     }
