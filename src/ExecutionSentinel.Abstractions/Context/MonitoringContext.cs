@@ -17,6 +17,14 @@ public sealed record MonitoringContext
     /// <summary>The engine's container in <see cref="EnginePodName"/>; defaults to <c>hyperflow</c>.</summary>
     public string EngineContainer { get; init; } = DefaultEngineContainer;
 
+    /// <summary>
+    /// The workflow's name, the same for every run of the same workflow (such as <c>montage-2.0</c>), or
+    /// <see langword="null"/>. Only when it is set does a watch use what earlier runs of it took (see
+    /// <c>UseFileDurationBaselines</c>) and, when it ends, add its own run to that history. At most 253 characters, no
+    /// control characters, no leading or trailing white space.
+    /// </summary>
+    public string? WorkflowName { get; init; }
+
     /// <summary>Every task the workflow is expected to run.</summary>
     public IReadOnlyList<TaskSpec> TaskInventory { get; init; } = [];
 

@@ -53,6 +53,7 @@ internal static partial class MonitoringContextValidator
             problems.Add($"EngineContainer {Shown(context.EngineContainer)} is not a valid Kubernetes container name (lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit).");
         }
 
+        ValidateWorkflowName(context.WorkflowName, problems);
         var inventoryTypes = ValidateInventory(context.TaskInventory, problems);
         ValidateDag(context.DagStructure, inventoryTypes, problems);
         if (problems.Count > MaxProblems)
@@ -63,6 +64,35 @@ internal static partial class MonitoringContextValidator
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// The workflow name keys a history store (a file name, a database key): any text an operator would recognise, but not
+    /// an empty one, nor one that differs from another only by invisible characters.
+    /// </summary>
+    private static void ValidateWorkflowName(string? name, List<string> problems)
+    {
+        if (name is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            problems.Add("WorkflowName is empty: name the workflow (the same for each of its runs), or leave it null for no history.");
+        }
+        else if (name.Length > MaxSubdomainLength)
+        {
+            problems.Add($"WorkflowName {Shown(name)} is too long; it must be at most 253 characters.");
+        }
+        else if (name.Any(char.IsControl))
+        {
+            problems.Add($"WorkflowName {Shown(name)} holds control characters.");
+        }
+        else if (char.IsWhiteSpace(name[0]) || char.IsWhiteSpace(name[^1]))
+        {
+            problems.Add($"WorkflowName {Shown(name)} starts or ends with white space.");
+        }
     }
 
     private static bool IsDnsLabel(string name) => name.Length <= MaxLabelLength && DnsLabel().IsMatch(name);

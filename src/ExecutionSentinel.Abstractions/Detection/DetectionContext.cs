@@ -1,3 +1,4 @@
+using ExecutionSentinel.History;
 using ExecutionSentinel.Probing;
 
 namespace ExecutionSentinel.Detection;
@@ -66,6 +67,13 @@ public sealed class DetectionContext
 
     /// <summary>When the checkpoint this watch resumed from was saved; <see langword="null"/> for a watch that did not resume.</summary>
     public DateTimeOffset? ResumedFrom { get; internal set; }
+
+    /// <summary>
+    /// What earlier runs of this workflow took (see <see cref="MonitoringContext.WorkflowName"/>), loaded once when the watch
+    /// started; <see langword="null"/> when the watch has no workflow name, no history store is registered, or the store could
+    /// not answer in time (the watch then said so once).
+    /// </summary>
+    public DurationBaselines? Baselines { get; internal set; }
 
     /// <summary>The name of the detector being called; reports made with <see cref="Report"/> carry it.</summary>
     public string DetectorName { get; private set; } = "sentinel";

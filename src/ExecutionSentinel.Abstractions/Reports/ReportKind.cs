@@ -87,6 +87,12 @@ public readonly record struct ReportKind(string Name)
     /// <summary>The watch stopped because it cannot do its job (access denied, when asked to stop on it): terminal.</summary>
     public static ReportKind Aborted { get; } = new("aborted");
 
+    /// <summary>
+    /// The history of earlier runs (expected durations) could not be loaded or saved in time: the watch goes on with
+    /// expectations from its own run.
+    /// </summary>
+    public static ReportKind HistoryUnavailable { get; } = new("history-unavailable");
+
     /// <summary>Whether this kind ends a watch.</summary>
     public bool IsTerminal => this == Completed || this == Failed || this == TimedOut || this == Aborted;
 

@@ -1,6 +1,7 @@
 using ExecutionSentinel;
 using ExecutionSentinel.Detection;
 using ExecutionSentinel.Detectors;
+using ExecutionSentinel.History;
 using ExecutionSentinel.Kubernetes;
 using ExecutionSentinel.Kubernetes.Connection;
 using ExecutionSentinel.Observability;
@@ -64,6 +65,7 @@ public static class SentinelServiceCollectionExtensions
         var builder = AddCore(services, configuration);
         services.Configure<SentinelOptions>(configuration);
         services.Configure<KubernetesProbeOptions>(configuration.GetSection("Kubernetes"));
+        services.Configure<DurationHistoryOptions>(configuration.GetSection(DurationHistoryOptions.SectionName));
         return builder;
     }
 
@@ -71,6 +73,8 @@ public static class SentinelServiceCollectionExtensions
     {
         services.AddOptions<SentinelOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SentinelOptions>, SentinelOptionsValidator>());
+        services.AddOptions<DurationHistoryOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DurationHistoryOptions>, DurationHistoryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(CreateSentinel);
         services.TryAddSingleton<ISentinel>(sp => sp.GetRequiredService<Sentinel>());
@@ -116,7 +120,9 @@ public static class SentinelServiceCollectionExtensions
             services.GetRequiredService<SentinelTelemetry>(),
             services.GetRequiredService<SentinelHealth>(),
             services.GetService<ExecutionSentinel.Checkpoints.ICheckpointStore>(),
-            services.GetServices<IDetectorSwitch>());
+            services.GetServices<IDetectorSwitch>(),
+            services.GetService<IDurationBaselineStore>(),
+            services.GetRequiredService<IOptionsMonitor<DurationHistoryOptions>>());
     }
 
     private static void AddKubernetesProbe(IServiceCollection services)

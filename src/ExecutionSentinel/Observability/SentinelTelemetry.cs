@@ -26,6 +26,7 @@ internal sealed class SentinelTelemetry : IDisposable
         WatchEvents = _meter.CreateCounter<long>("execution_sentinel.watch.events", "{event}", "Watch events received from the API server, by resource.");
         WatchRestarts = _meter.CreateCounter<long>("execution_sentinel.watch.restarts", "{restart}", "Watches restarted, by resource and reason (stale, gone, failure).");
         TasksTracked = _meter.CreateUpDownCounter<long>("execution_sentinel.tasks.tracked", "{task}", "Tasks the running watches track.");
+        HistoryOperations = _meter.CreateCounter<long>("execution_sentinel.history.operations", "{operation}", "Loads and records of the duration history, by operation (load, record) and outcome (success, failure, timeout).");
         Interventions = _meter.CreateCounter<long>("execution_sentinel.interventions", "{intervention}", "Interventions on the cluster, by action and outcome.");
     }
 
@@ -46,6 +47,8 @@ internal sealed class SentinelTelemetry : IDisposable
     public UpDownCounter<long> TasksTracked { get; }
 
     public Counter<long> Interventions { get; }
+
+    public Counter<long> HistoryOperations { get; }
 
     public void Dispose()
     {

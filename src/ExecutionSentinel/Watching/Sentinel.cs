@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using ExecutionSentinel.Detection;
+using ExecutionSentinel.History;
 using ExecutionSentinel.Observability;
 using ExecutionSentinel.Probing;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,8 @@ internal sealed class Sentinel : ISentinel
     private readonly SentinelHealth _health;
     private readonly ExecutionSentinel.Checkpoints.ICheckpointStore? _checkpoints;
     private readonly IReadOnlyList<ExecutionSentinel.Detectors.IDetectorSwitch> _switches;
+    private readonly IDurationBaselineStore? _baselines;
+    private readonly IOptionsMonitor<DurationHistoryOptions>? _historyOptions;
 
     public Sentinel(
         IClusterProbe probe,
@@ -45,8 +48,12 @@ internal sealed class Sentinel : ISentinel
         SentinelTelemetry? telemetry = null,
         SentinelHealth? health = null,
         ExecutionSentinel.Checkpoints.ICheckpointStore? checkpoints = null,
-        IEnumerable<ExecutionSentinel.Detectors.IDetectorSwitch>? switches = null)
+        IEnumerable<ExecutionSentinel.Detectors.IDetectorSwitch>? switches = null,
+        IDurationBaselineStore? baselines = null,
+        IOptionsMonitor<DurationHistoryOptions>? historyOptions = null)
     {
+        _baselines = baselines;
+        _historyOptions = historyOptions;
         _switches = switches?.ToArray() ?? [];
         _checkpoints = checkpoints;
         _probe = probe;
@@ -65,7 +72,8 @@ internal sealed class Sentinel : ISentinel
         ArgumentNullException.ThrowIfNull(context);
         context.EnsureValid();
         var options = _options.CurrentValue;
-        return WatchCoreAsync(context, options, EnabledDetectors(), cancellationToken);
+        var history = WatchHistory.For(context, _baselines, _historyOptions?.CurrentValue ?? new DurationHistoryOptions(), _logger, _telemetry);
+        return WatchCoreAsync(context, options, EnabledDetectors(), history, cancellationToken);
     }
 
     /// <summary>
@@ -87,6 +95,7 @@ internal sealed class Sentinel : ISentinel
         MonitoringContext context,
         SentinelOptions options,
         IReadOnlyList<IAnomalyDetector> detectors,
+        WatchHistory? history,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var run = new WatchRun(context, options, detectors, _time.GetUtcNow(), _logger);
@@ -100,6 +109,13 @@ internal sealed class Sentinel : ISentinel
         {
             run.MakeResumable(await LoadCheckpointAsync(checkpointKey, context, cancellationToken).ConfigureAwait(false));
         }
+
+        if (history is not null)
+        {
+            await history.LoadAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+
+        WatchOutcome? outcome = null;
 
         var tracked = 0L;
         IClusterProbeSession? session = null;
@@ -158,6 +174,7 @@ internal sealed class Sentinel : ISentinel
                 _health.Update(healthId, run.ConsecutiveFailures >= options.ConnectivityFailureThreshold, error);
                 foreach (var report in reports)
                 {
+                    outcome = report.IsTerminal ? report.Summary?.Outcome : outcome;
                     _telemetry.Reports.Add(1, new KeyValuePair<string, object?>("kind", report.Kind.Name), new KeyValuePair<string, object?>("severity", report.Severity.ToString()));
                     yield return report;
 
@@ -179,6 +196,7 @@ internal sealed class Sentinel : ISentinel
                 if (now >= run.Deadline)
                 {
                     var timedOut = run.TimeOut(now);
+                    outcome = timedOut.Summary?.Outcome;
                     Log.WatchEnded(_logger, context.Namespace, timedOut.Kind.Name);
                     _telemetry.Reports.Add(1, new KeyValuePair<string, object?>("kind", timedOut.Kind.Name), new KeyValuePair<string, object?>("severity", timedOut.Severity.ToString()));
                     yield return timedOut;
@@ -216,6 +234,13 @@ internal sealed class Sentinel : ISentinel
                 {
                     // The store did not answer in time: those reports may be said again after a restart (at least once).
                 }
+            }
+
+            if (history is not null && outcome is { } ended)
+            {
+                // The run ended (its terminal report was handed out): it may teach the workflow's history. In the finally, so
+                // that a consumer that stops reading at the summary still has it recorded when its enumerator is disposed.
+                await history.RecordAsync(run, ended, _time.GetUtcNow()).ConfigureAwait(false);
             }
 
             _health.End(healthId);

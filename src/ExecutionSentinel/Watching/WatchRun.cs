@@ -1,5 +1,6 @@
 using System.Globalization;
 using ExecutionSentinel.Detection;
+using ExecutionSentinel.History;
 using ExecutionSentinel.Probing;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,8 @@ internal sealed class WatchRun
     private readonly HashSet<string> _deniedReported = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedBefore = new(StringComparer.Ordinal);
     private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stragglers = new(StringComparer.Ordinal);
+    private readonly List<SentinelReport> _announced = [];
     private string? _signalFailureReported;
     private bool _resumable;
     private bool _unsaved;
@@ -76,6 +79,32 @@ internal sealed class WatchRun
         }
     }
 
+    /// <summary>Gives the detectors what earlier runs took (see <see cref="DetectionContext.Baselines"/>).</summary>
+    public void UseBaselines(DurationBaselines baselines) => _detection.Baselines = baselines;
+
+    /// <summary>A report of the sentinel's own, made before the first tick (such as history-unavailable), said with the first tick's reports.</summary>
+    public void Announce(ReportKind kind, ReportSeverity severity, string message, IReadOnlyDictionary<string, string> details) =>
+        _announced.Add(Sentinel(kind, severity, message, details));
+
+    /// <summary>
+    /// What this run teaches its workflow's history: each succeeded task's last attempt, start to end, except tasks this watch
+    /// reported as stragglers (a straggler's duration is what the history must not come to call normal).
+    /// </summary>
+    public RunDurations LearnedDurations(DateTimeOffset endedAt, WatchOutcome outcome)
+    {
+        var tasks = new List<TaskDuration>();
+        foreach (var task in _ledger.Tasks.Values)
+        {
+            if (task.Phase == TaskPhase.Succeeded && task.StartedAt is { } started && task.FinishedAt is { } finished
+                && finished >= started && !_stragglers.Contains(task.Name))
+            {
+                tasks.Add(new TaskDuration { Name = task.Name, TaskType = task.TaskType, Duration = finished - started });
+            }
+        }
+
+        return new RunDurations { EndedAt = endedAt, Outcome = outcome, Tasks = tasks };
+    }
+
     /// <summary>Records that the consumer took a report: only then does a checkpoint count it as said.</summary>
     public void MarkTaken(SentinelReport report)
     {
@@ -105,6 +134,12 @@ internal sealed class WatchRun
     {
         var reports = new List<SentinelReport>();
         _detection.Now = now;
+        if (_announced.Count > 0)
+        {
+            reports.AddRange(_announced.Select(r => r with { Timestamp = now }));
+            _announced.Clear();
+        }
+
         _detection.WakeRequest = null;
         _detection.PreviousProgress = _detection.Progress;
         if (observation is null)
@@ -293,6 +328,11 @@ internal sealed class WatchRun
                     }
 
                     reports.Add(report);
+                    if (report.Kind == ReportKind.Straggler && report.TaskName is { } straggler)
+                    {
+                        _stragglers.Add(straggler);
+                    }
+
                     if (report.EndsWatch && !report.IsTerminal)
                     {
                         _endedBy ??= report;
