@@ -42,7 +42,20 @@ root.SetAction(async (result, cancellationToken) =>
     {
         var name = Path.GetFileName(pairs[i]).Split('.')[0];
         var evaluation = new WorkflowEvaluation(name, FlowBenchRuns.ReadRuns(pairs[i]), FlowBenchRuns.ReadDag(pairs[i + 1]), learnCount, degree);
-        var results = await evaluation.RunAsync(Modes.All()).ConfigureAwait(false);
+        var modes = Modes.All(name, learnCount).ToArray();
+        IReadOnlyList<ModeResult> results;
+        try
+        {
+            results = await evaluation.RunAsync(modes).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var mode in modes.OfType<IDisposable>())
+            {
+                mode.Dispose();
+            }
+        }
+
         Report.PrintWorkflow(evaluation, results);
         outcomes.Add((evaluation, results));
     }

@@ -41,7 +41,8 @@ internal static class RunReplay
         FlowBenchRun run,
         IReadOnlyDictionary<string, string[]> dag,
         Func<FlowBenchJob, TimeSpan?>? expected,
-        Action<ISentinelBuilder>? configure = null)
+        Action<ISentinelBuilder>? configure = null,
+        string? workflowName = null)
     {
         var trace = ToTrace(run, dag);
         var time = new FakeTimeProvider(new DateTimeOffset(2023, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -51,7 +52,7 @@ internal static class RunReplay
         configure?.Invoke(builder);
         await using var provider = services.BuildServiceProvider();
 
-        var context = cluster.CreateContext(ExpectedDurationSource.None);
+        var context = cluster.CreateContext(ExpectedDurationSource.None) with { WorkflowName = workflowName };
         if (expected is not null)
         {
             var byNode = run.Jobs.ToDictionary(j => j.Node, StringComparer.Ordinal);
