@@ -4,16 +4,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ExecutionSentinel.Evaluation;
 
 /// <summary>
-/// History through the product: the learned healthy runs are replayed first, one watch each, with the file store
-/// (<c>UseFileDurationBaselines</c>) learning from every completed run; then every judged run is watched with the same
+/// History through the product: the learned healthy runs are replayed first, one watch each, with a store
+/// (<c>UseDurationBaselines</c>, <see cref="MemoryBaselineStore"/>) learning from every completed run; then every judged run is watched with the same
 /// store and learning off, so that the judged runs (whose health is not known) never teach it. No expected durations in
 /// the inventory: the straggler rule takes its expectation where its precedence says. A job's score divides by the
 /// store's node baseline, else its type baseline (once <see cref="DurationHistoryOptions.MinimumSamples"/> are held),
 /// else the type's median in the run.
 /// </summary>
-internal sealed class ProductHistoryMode(string workflowName, int learn) : IExpectationMode, IDisposable
+internal sealed class ProductHistoryMode(string workflowName, int learn) : IExpectationMode
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("sentinel-evaluation-").FullName;
+    private readonly MemoryBaselineStore _store = new(Math.Max(learn, 1));
     private DurationBaselines _baselines = DurationBaselines.Empty(workflowName);
 
     public string Name => "history (store)";
@@ -47,9 +47,7 @@ internal sealed class ProductHistoryMode(string workflowName, int learn) : IExpe
             : InRunMedianMode.Median(run.Jobs.Where(j => j.Type == job.Type).Select(j => j.Runtime));
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     private Action<ISentinelBuilder> Store(DurationLearning learning) => builder => builder
-        .UseFileDurationBaselines(_directory)
-        .ConfigureDurationHistory(o => (o.Learning, o.MaxRuns) = (learning, Math.Max(learn, 1)));
+        .UseDurationBaselines(_store)
+        .ConfigureDurationHistory(o => o.Learning = learning);
 }
