@@ -51,6 +51,7 @@ internal static class NdjsonDetails
         ["lost"] = DetailType.Integer,
         ["neverStarted"] = DetailType.Integer,
         ["running"] = DetailType.Integer,
+        ["samples"] = DetailType.Integer,
         ["statusCode"] = DetailType.Integer,
         ["tasks"] = DetailType.Integer, // phase-completed: the type's task count; oom-risk: names (below).
         ["unknownTasks"] = DetailType.Integer,
@@ -67,6 +68,7 @@ internal static class NdjsonDetails
         ["multiplier"] = DetailType.Number,
         ["ratio"] = DetailType.Number,
         ["threshold"] = DetailType.Number,
+        ["thresholdSeconds"] = DetailType.Number,
 
         // Booleans and times.
         ["everObserved"] = DetailType.Boolean,
@@ -98,6 +100,7 @@ internal static class NdjsonDetails
         ["taskType"] = DetailType.Text,
         ["uid"] = DetailType.Text,
         ["verb"] = DetailType.Text,
+        ["workflow"] = DetailType.Text,
     };
 
     /// <summary>The type of one key of one kind's details; <see langword="null"/> for a key no built-in writes.</summary>

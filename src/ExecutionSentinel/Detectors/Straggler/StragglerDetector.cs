@@ -1,5 +1,6 @@
 using System.Globalization;
 using ExecutionSentinel.Detection;
+using ExecutionSentinel.History;
 using ExecutionSentinel.Probing;
 using Microsoft.Extensions.Options;
 
@@ -11,18 +12,27 @@ namespace ExecutionSentinel.Detectors;
 /// <see cref="StragglerDetectorOptions.MinimumExcess"/>.
 /// </summary>
 /// <remarks>
-/// The expected duration is the task's <see cref="TaskSpec.ExpectedDuration"/>, else the median runtime of finished
-/// tasks of its type (as Spark's speculation does) once enough have finished. The absolute excess keeps
-/// heavy-tailed but healthy real runs quiet: a 0.1 s task that takes 5 s is not worth a person's attention.
+/// The expected duration is the most specific one with enough samples (<see cref="Expectation"/>): the task's
+/// <see cref="TaskSpec.ExpectedDuration"/>, else the median of its DAG node in earlier runs, else of its type in earlier
+/// runs (<see cref="DetectionContext.Baselines"/>, <see cref="DurationHistoryOptions.MinimumSamples"/>), else the median
+/// runtime of finished tasks of its type in this run (as Spark's speculation does) once enough have finished. A history's
+/// threshold is never below the 95th percentile of what it learned. The absolute excess keeps heavy-tailed but healthy
+/// real runs quiet: a 0.1 s task that takes 5 s is not worth a person's attention.
 /// Work per tick is proportional to the changes and the running tasks, not to the workflow's size.
 /// </remarks>
 internal sealed class StragglerDetector : IAnomalyDetector
 {
     private readonly IOptionsMonitor<StragglerDetectorOptions> _options;
+    private readonly IOptionsMonitor<DurationHistoryOptions>? _history;
 
     /// <summary>Creates the detector.</summary>
     /// <param name="options">The detector's options.</param>
-    public StragglerDetector(IOptionsMonitor<StragglerDetectorOptions> options) => _options = options;
+    /// <param name="history">The history's options (how many samples make a history trusted); defaults when absent.</param>
+    public StragglerDetector(IOptionsMonitor<StragglerDetectorOptions> options, IOptionsMonitor<DurationHistoryOptions>? history = null)
+    {
+        _options = options;
+        _history = history;
+    }
 
     /// <inheritdoc />
     public string Name => "straggler";
@@ -32,7 +42,7 @@ internal sealed class StragglerDetector : IAnomalyDetector
     {
         ArgumentNullException.ThrowIfNull(context);
         var state = context.GetState<State>();
-        Track(context, state);
+        Track(context, state, _history?.CurrentValue.MinimumSamples ?? new DurationHistoryOptions().MinimumSamples);
         if (state.Running.Count == 0)
         {
             return [];
@@ -48,13 +58,13 @@ internal sealed class StragglerDetector : IAnomalyDetector
             }
 
             var expected = run.Expected ?? Median(state, options, run.TaskType);
-            if (expected is null)
+            if (expected is not { } expectation)
             {
                 continue;
             }
 
             var elapsed = context.Now - run.StartedAt;
-            var threshold = (expected.Value * options.Multiplier) + options.MinimumExcess;
+            var threshold = expectation.Threshold(options.Multiplier, options.MinimumExcess);
             if (elapsed <= threshold)
             {
                 context.WakeAt(run.StartedAt + threshold); // Said when it is due, not up to a poll interval later.
@@ -63,27 +73,34 @@ internal sealed class StragglerDetector : IAnomalyDetector
 
             run.Reported = true;
             var task = context.Tasks.TryGetValue(name, out var observed) ? observed : null;
-            var times = expected.Value > TimeSpan.Zero ? elapsed / expected.Value : double.PositiveInfinity;
+            var times = expectation.Duration > TimeSpan.Zero ? elapsed / expectation.Duration : double.PositiveInfinity;
+            var details = new Dictionary<string, string>
+            {
+                ["elapsedSeconds"] = ReportText.Seconds(elapsed),
+                ["expectedSeconds"] = ReportText.Seconds(expectation.Duration),
+                ["expectedFrom"] = expectation.From,
+                ["multiplier"] = ReportText.Ratio(options.Multiplier),
+                ["attempt"] = run.Attempt.ToString(CultureInfo.InvariantCulture),
+                ["thresholdSeconds"] = ReportText.Seconds(threshold),
+            };
+            if (expectation.From != Expectation.Inventory)
+            {
+                details["samples"] = expectation.Samples.ToString(CultureInfo.InvariantCulture);
+            }
+
             (reports ??= []).Add(context.Report(
                 ReportKind.Straggler,
                 ReportSeverity.Warning,
-                $"Task '{name}' ({run.TaskType}) has run for {ReportText.Duration(elapsed)}, {ReportText.Ratio(times)}× its expected {ReportText.Duration(expected.Value)}.",
+                $"Task '{name}' ({run.TaskType}) has run for {ReportText.Duration(elapsed)}, {ReportText.Ratio(times)}× its expected {ReportText.Duration(expectation.Duration)} ({expectation.Describe(name, run.TaskType)}).",
                 task,
-                new Dictionary<string, string>
-                {
-                    ["elapsedSeconds"] = ReportText.Seconds(elapsed),
-                    ["expectedSeconds"] = ReportText.Seconds(expected.Value),
-                    ["expectedFrom"] = run.Expected is null ? "median" : "inventory",
-                    ["multiplier"] = ReportText.Ratio(options.Multiplier),
-                    ["attempt"] = run.Attempt.ToString(CultureInfo.InvariantCulture),
-                },
+                details,
                 identity: run.Attempt.ToString(CultureInfo.InvariantCulture)) with { TaskName = name, TaskType = run.TaskType });
         }
 
         return (IEnumerable<SentinelReport>?)reports ?? [];
     }
 
-    private static void Track(DetectionContext context, State state)
+    private static void Track(DetectionContext context, State state, int minimumHistorySamples)
     {
         foreach (var change in context.Changes)
         {
@@ -94,7 +111,7 @@ internal sealed class StragglerDetector : IAnomalyDetector
                 {
                     state.Running[task.Name] = new Run(task.TaskType, task.Attempt, task.StartedAt ?? context.Now)
                     {
-                        Expected = context.Workflow.FindSpec(task.Name)?.ExpectedDuration,
+                        Expected = Expectation.AtStart(context, task.Name, task.TaskType, minimumHistorySamples),
                     };
                 }
             }
@@ -110,10 +127,10 @@ internal sealed class StragglerDetector : IAnomalyDetector
         }
     }
 
-    private static TimeSpan? Median(State state, StragglerDetectorOptions options, string type)
+    private static Expectation? Median(State state, StragglerDetectorOptions options, string type)
     {
         return state.Runtimes.TryGetValue(type, out var runtimes) && runtimes.Count >= options.MinimumSamples
-            ? runtimes[runtimes.Count / 2]
+            ? new Expectation(runtimes[runtimes.Count / 2], Expectation.InRunMedian, runtimes.Count)
             : null;
     }
 
@@ -125,8 +142,8 @@ internal sealed class StragglerDetector : IAnomalyDetector
 
         public DateTimeOffset StartedAt { get; } = startedAt;
 
-        /// <summary>The inventory's expected duration, looked up once per run rather than at every tick.</summary>
-        public TimeSpan? Expected { get; init; }
+        /// <summary>The inventory's or the history's expectation, looked up once per attempt rather than at every tick.</summary>
+        public Expectation? Expected { get; init; }
 
         public bool Reported { get; set; }
     }
