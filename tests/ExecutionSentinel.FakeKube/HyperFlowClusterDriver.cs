@@ -46,7 +46,7 @@ public sealed class HyperFlowClusterDriver
     /// <summary>Whether the engine has written its signal.</summary>
     public bool Signalled => _signalled;
 
-    public MonitoringContext CreateContext(ExpectedDurationSource expected = ExpectedDurationSource.TypeMedian) =>
+    public MonitoringContext CreateContext(ExpectedDurationSource expected = ExpectedDurationSource.SameRunTypeMedian) =>
         _cluster.CreateContext(expected) with { Namespace = Namespace, EnginePodName = EnginePodName };
 
     /// <summary>Brings the server to the state of the run at <paramref name="now"/>.</summary>

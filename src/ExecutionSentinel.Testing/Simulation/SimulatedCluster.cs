@@ -93,7 +93,7 @@ public sealed class SimulatedCluster : IClusterProbe
     /// <summary>Makes the context a conductor would hand over for this replay.</summary>
     /// <param name="expectedDurations">Where expected durations come from.</param>
     /// <returns>The context.</returns>
-    public MonitoringContext CreateContext(ExpectedDurationSource expectedDurations = ExpectedDurationSource.TypeMedian) =>
+    public MonitoringContext CreateContext(ExpectedDurationSource expectedDurations = ExpectedDurationSource.SameRunTypeMedian) =>
         Trace.ToMonitoringContext(expectedDurations: expectedDurations);
 
     /// <inheritdoc />

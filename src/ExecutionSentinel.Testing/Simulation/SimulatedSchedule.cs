@@ -2,7 +2,8 @@ namespace ExecutionSentinel.Testing;
 
 /// <summary>
 /// Plays a trace out in advance: a list scheduler over a fixed number of slots, tasks taken in the order
-/// they become ready (trace order among equals), each task's attempts shaped by its faults.
+/// they become ready (trace order among equals), each task's attempts shaped by its faults. A task with a
+/// <see cref="TraceTask.StartOffset"/> runs at that offset instead (a recorded schedule), never before its parents end.
 /// </summary>
 internal static class SimulatedSchedule
 {
@@ -42,20 +43,38 @@ internal static class SimulatedSchedule
         }
 
         var timelines = new Dictionary<string, SimulatedTaskTimeline>(StringComparer.Ordinal);
-        while (ready.TryDequeue(out var i, out var readyKey) && slots.TryDequeue(out var slot, out var slotKey))
+        while (ready.TryDequeue(out var i, out var readyKey))
         {
-            var createdAt = readyKey.Item1 > slotKey.Item1 ? readyKey.Item1 : slotKey.Item1;
             var task = trace.Tasks[i];
-            var (attempts, vanishesAt) = PlanAttempts(task, faults[task.Name].ToArray(), createdAt, options);
-            var timeline = new SimulatedTaskTimeline(task, i, slot, attempts, vanishesAt);
-            timelines[task.Name] = timeline;
-
-            // A hung task holds its slot forever; a vanished one frees it when its pod is deleted.
-            var freedAt = timeline.FinishedAt ?? vanishesAt;
-            if (freedAt is { } free)
+            SimulatedTaskTimeline timeline;
+            if (task.StartOffset is { } offset)
             {
-                slots.Enqueue(slot, (free, slot));
+                // A recorded schedule is replayed as it was: the pod is created so that it runs at its offset (or once its
+                // parents finished, if a fault made them later), outside the slots, which model only our own scheduling.
+                var due = start + offset - options.PodStartupDelay;
+                var createdAt = due > readyKey.Item1 ? due : readyKey.Item1;
+                var (attempts, vanishesAt) = PlanAttempts(task, faults[task.Name].ToArray(), createdAt, options);
+                timeline = new SimulatedTaskTimeline(task, i, i % options.ParallelSlots, attempts, vanishesAt);
             }
+            else if (slots.TryDequeue(out var slot, out var slotKey))
+            {
+                var createdAt = readyKey.Item1 > slotKey.Item1 ? readyKey.Item1 : slotKey.Item1;
+                var (attempts, vanishesAt) = PlanAttempts(task, faults[task.Name].ToArray(), createdAt, options);
+                timeline = new SimulatedTaskTimeline(task, i, slot, attempts, vanishesAt);
+
+                // A hung task holds its slot forever; a vanished one frees it when its pod is deleted.
+                var freedAt = timeline.FinishedAt ?? vanishesAt;
+                if (freedAt is { } free)
+                {
+                    slots.Enqueue(slot, (free, slot));
+                }
+            }
+            else
+            {
+                continue; // Every slot is held by a task that never ends: nothing scheduled by us starts any more.
+            }
+
+            timelines[task.Name] = timeline;
 
             if (!timeline.Succeeded)
             {

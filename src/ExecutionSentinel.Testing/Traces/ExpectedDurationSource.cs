@@ -4,8 +4,12 @@ namespace ExecutionSentinel.Testing;
 /// <remarks>Public because tests choose where a context's expected durations come from.</remarks>
 public enum ExpectedDurationSource
 {
-    /// <summary>The median runtime of the task's type in the trace: what a conductor that learned from past runs knows.</summary>
-    TypeMedian = 0,
+    /// <summary>
+    /// The median runtime of the task's type in the very trace being replayed, its own slow tasks included: hindsight
+    /// about this run, not what was learned from earlier ones (for that, learn from earlier replays into the sentinel's
+    /// duration history, or build the inventory's expected durations from other traces yourself).
+    /// </summary>
+    SameRunTypeMedian = 0,
 
     /// <summary>No expected durations: the straggler detector then learns medians from finished tasks.</summary>
     None = 1,

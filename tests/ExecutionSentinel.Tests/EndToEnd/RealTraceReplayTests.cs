@@ -26,7 +26,7 @@ public sealed class RealTraceReplayTests
         {
             using var harness = new SentinelHarness(RealTraces.Load(name), cluster: c => c.ParallelSlots = 16, sentinel: LongWatch);
 
-            var reports = await harness.RunAsync(ExpectedDurationSource.TypeMedian);
+            var reports = await harness.RunAsync(ExpectedDurationSource.SameRunTypeMedian);
 
             Assert.Equal(ReportKind.Completed, reports[^1].Kind);
             Assert.DoesNotContain(reports, r => r.Kind == ReportKind.TaskFailed || r.Kind == ReportKind.OomKill

@@ -53,7 +53,7 @@ public sealed class WatchHistoryTests
         var trace = RealTraces.Load(RealTraces.Names().First());
         var straggler = FaultPicks.SameLevelTasks(trace)[0].Name;
 
-        var reports = await ReplayAsync(trace, store, "wf", faults: c => c.Faults.Add(SimulatedFault.Straggle(straggler, 5, TimeSpan.FromMinutes(2))), expected: ExpectedDurationSource.TypeMedian);
+        var reports = await ReplayAsync(trace, store, "wf", faults: c => c.Faults.Add(SimulatedFault.Straggle(straggler, 5, TimeSpan.FromMinutes(2))), expected: ExpectedDurationSource.SameRunTypeMedian);
 
         Assert.Contains(reports, r => r.Kind == ReportKind.Straggler && r.TaskName == straggler);
         var learned = Assert.Single(store.RunsOf("wf"));

@@ -122,7 +122,7 @@ internal sealed class KubeHarness : IAsyncDisposable
         Server.Store.CloseAllWatches();
     }
 
-    public MonitoringContext Context(ExpectedDurationSource expected = ExpectedDurationSource.TypeMedian) => Driver.CreateContext(expected);
+    public MonitoringContext Context(ExpectedDurationSource expected = ExpectedDurationSource.SameRunTypeMedian) => Driver.CreateContext(expected);
 
     /// <summary>Does something to the server when the replay reaches <paramref name="at"/>.</summary>
     public KubeHarness At(TimeSpan at, Action<KubeHarness> action)

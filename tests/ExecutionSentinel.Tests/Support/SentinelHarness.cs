@@ -38,9 +38,9 @@ internal sealed class SentinelHarness : IDisposable
 
     public ISentinel Sentinel { get; }
 
-    public MonitoringContext Context(ExpectedDurationSource expected = ExpectedDurationSource.TypeMedian) => Cluster.CreateContext(expected);
+    public MonitoringContext Context(ExpectedDurationSource expected = ExpectedDurationSource.SameRunTypeMedian) => Cluster.CreateContext(expected);
 
-    public async Task<List<SentinelReport>> RunAsync(ExpectedDurationSource expected = ExpectedDurationSource.TypeMedian) =>
+    public async Task<List<SentinelReport>> RunAsync(ExpectedDurationSource expected = ExpectedDurationSource.SameRunTypeMedian) =>
         [.. await SimulatedWatch.RunToEndAsync(Sentinel, Context(expected), Time)];
 
     public void Dispose() => _services.Dispose();
