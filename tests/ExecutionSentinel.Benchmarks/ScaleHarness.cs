@@ -22,14 +22,14 @@ internal static class ScaleHarness
     private const string EnginePod = "hyperflow-engine-0";
 
     /// <summary>The orchestrator: one server per size, then <paramref name="repeats"/> fresh watchers per mode.</summary>
-    public static async Task RunAsync(int[] sizes, int repeats, double rate, int seconds, string[] modes, bool kubectl)
+    public static async Task RunAsync(int[] sizes, int repeats, double rate, int seconds, string[] modes)
     {
         // Modes: poll, watch-readiness (events the facts do not hold: the view is kept current, no tick is woken),
         // watch-node (every event changes a fact and wakes a tick: the worst case).
-        await RunAllAsync(sizes, repeats, rate, seconds, modes, kubectl);
+        await RunAllAsync(sizes, repeats, rate, seconds, modes);
     }
 
-    private static async Task RunAllAsync(int[] sizes, int repeats, double rate, int seconds, string[] modes, bool kubectl)
+    private static async Task RunAllAsync(int[] sizes, int repeats, double rate, int seconds, string[] modes)
     {
         Console.WriteLine($"scale: {Environment.ProcessorCount} cores, .NET {Environment.Version}, GC server={System.Runtime.GCSettings.IsServerGC}, "
             + $"DOTNET_gcServer={Environment.GetEnvironmentVariable("DOTNET_gcServer") ?? "unset"}");
@@ -45,14 +45,6 @@ internal static class ScaleHarness
                 {
                     rows.Add(await MeasureAsync(server, address, tasks, mode, rate, seconds));
                     Console.WriteLine("  " + rows[^1]);
-                }
-            }
-
-            if (kubectl)
-            {
-                for (var i = 0; i < repeats; i++)
-                {
-                    Console.WriteLine("  " + await KubectlAsync(address));
                 }
             }
 
@@ -82,24 +74,6 @@ internal static class ScaleHarness
         return mode == "watch" ? $"{background} {result}" : result;
     }
 
-    /// <summary>`kubectl get jobs,pods -o json` against the same server: CPU (user + system) and peak RSS, from GNU time.</summary>
-    private static async Task<string> KubectlAsync(string address)
-    {
-        var start = new ProcessStartInfo("/usr/bin/time", $"-f \"%U %S %M %e\" kubectl --server {address} --token {FakeAuth.AdminToken} get jobs,pods -n {Namespace} -o json")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var drain = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await drain;
-        await process.WaitForExitAsync();
-        var last = stderr.Trim().Split('\n')[^1].Split(' ');
-        var cpu = double.Parse(last[0], CultureInfo.InvariantCulture) + double.Parse(last[1], CultureInfo.InvariantCulture);
-        return string.Create(CultureInfo.InvariantCulture, $"kubectl get jobs,pods -o json: CPU {cpu:0.00} s, wall {last[3]} s, peak RSS {long.Parse(last[2], CultureInfo.InvariantCulture) / 1024} MiB");
-    }
-
     /// <summary>`--scale-server`: the fake API server (plain HTTP on loopback) with the workflow; writes events when told.</summary>
     public static async Task ServeAsync(int tasks)
     {
@@ -116,7 +90,9 @@ internal static class ScaleHarness
 
         server.Store.Upsert("pods", HyperFlowObjects.ToNode(workflow.Objects.EnginePod(EnginePod, workflow.CreatedAt)));
         Console.WriteLine("READY " + server.Address.ToString().TrimEnd('/'));
-        var next = 0;
+        // One round-robin position per kind of event, so that every event of a kind flips its field (a node event that
+        // wrote the node the pod already has would change nothing).
+        var next = new Dictionary<bool, int> { [true] = 0, [false] = 0 };
         while (await Console.In.ReadLineAsync() is { } line && line != "quit")
         {
             var parts = line.Split(' ');
@@ -135,10 +111,10 @@ internal static class ScaleHarness
             while (Stopwatch.GetElapsedTime(started) is var elapsed && elapsed < window)
             {
                 var due = (long)(elapsed.TotalSeconds * rate);
-                for (; sent < due; sent++, next++)
+                for (; sent < due; sent++, next[readiness]++)
                 {
-                    var i = next % tasks;
-                    var flip = (next / tasks) % 2 == 0;
+                    var i = next[readiness] % tasks;
+                    var flip = (next[readiness] / tasks) % 2 == 0;
                     server.Store.Update("pods", Namespace, podNames[i], readiness
                         ? pod => pod["status"]!["conditions"]![1]!["status"] = flip ? "False" : "True"
                         : pod => pod["spec"]!["nodeName"] = flip ? "node-b" : "node-a");
