@@ -44,6 +44,31 @@ if (args is ["--latency", ..])
     return;
 }
 
+// `--scale [--tasks 10000,100000] [--repeats 3] [--rate 200] [--seconds 30] [--modes watch-readiness,watch-node,poll]`: one process
+// watching one large workflow (the server and each watcher are child processes: `--scale-server`, `--scale-watch`).
+if (args is ["--scale", ..])
+{
+    await ScaleHarness.RunAsync(
+        Option(args, "--tasks", "10000").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray(),
+        int.Parse(Option(args, "--repeats", "3"), CultureInfo.InvariantCulture),
+        double.Parse(Option(args, "--rate", "200"), CultureInfo.InvariantCulture),
+        int.Parse(Option(args, "--seconds", "30"), CultureInfo.InvariantCulture),
+        Option(args, "--modes", "watch-readiness,watch-node,poll").Split(','));
+    return;
+}
+
+if (args is ["--scale-server", ..])
+{
+    await ScaleHarness.ServeAsync(int.Parse(Option(args, "--tasks", "10000"), CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args is ["--scale-watch", ..])
+{
+    await ScaleHarness.WatchAsync(int.Parse(Option(args, "--tasks", "10000"), CultureInfo.InvariantCulture), Option(args, "--mode", "watch"), Option(args, "--server", ""));
+    return;
+}
+
 // `--deadlines`: straggler and pending-too-long lateness after their thresholds, on fake time.
 if (args is ["--deadlines", ..])
 {
