@@ -88,7 +88,10 @@ internal sealed class WatchRun
 
     /// <summary>
     /// What this run teaches its workflow's history: each succeeded task's last attempt, start to end, except tasks this watch
-    /// reported as stragglers (a straggler's duration is what the history must not come to call normal).
+    /// reported as stragglers against an expectation other than the in-run median (a straggler's duration is what the
+    /// history must not come to call normal). A task called slow only against its type's median in this run is learned:
+    /// before any history exists that median is all the rule has, and a node that is long by design (one transformation
+    /// fed a larger input) would otherwise never be learned and be flagged in every later run.
     /// </summary>
     public RunDurations LearnedDurations(DateTimeOffset endedAt, WatchOutcome outcome)
     {
@@ -328,7 +331,7 @@ internal sealed class WatchRun
                     }
 
                     reports.Add(report);
-                    if (report.Kind == ReportKind.Straggler && report.TaskName is { } straggler)
+                    if (report.Kind == ReportKind.Straggler && report.TaskName is { } straggler && !JudgedByTheInRunMedian(report))
                     {
                         _stragglers.Add(straggler);
                     }
@@ -443,4 +446,7 @@ internal sealed class WatchRun
     }
 
     private static string Truncate(string value) => value.Length <= 80 ? value : value[..77] + "...";
+
+    private static bool JudgedByTheInRunMedian(SentinelReport report) =>
+        report.Details.TryGetValue("expectedFrom", out var from) && from == "median";
 }

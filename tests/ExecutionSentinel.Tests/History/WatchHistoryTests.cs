@@ -9,10 +9,9 @@ namespace ExecutionSentinel.Tests.History;
 /// <summary>Watches that learn from their own run and judge the next with what they learned, over the real traces.</summary>
 public sealed class WatchHistoryTests
 {
-    // Fails today on the 577-task trace: after ONE earlier replay a node has 1 sample (< MinimumSamples 3), so the rule
-    // falls to type history, and a heavy-tailed type still flags (likely the 582 s fastqSplit docs/detectors.md names).
-    // Left visible for the coordinator rather than weakened; see the report of the history branch.
-    [Fact(Skip = "Open: one straggler on the second replay of the 577-task trace (type history after a single learned run)")]
+    // After ONE earlier replay a task has 1 sample of its own (fewer than MinimumSamples), so the rule judges it by its
+    // type's history, bounded below by what the task itself took before (the 577-task trace's 582 s fastqSplit).
+    [Fact]
     public async Task Every_real_trace_replayed_again_with_the_history_of_its_first_replay_raises_no_straggler()
     {
         var store = new MemoryDurationBaselineStore();

@@ -36,14 +36,21 @@ internal readonly record struct Expectation(TimeSpan Duration, string From, int 
             return null;
         }
 
-        if (baselines.Nodes.TryGetValue(name, out var node) && node.Count >= minimumSamples)
+        var hasNode = baselines.Nodes.TryGetValue(name, out var node);
+        if (hasNode && node!.Count >= minimumSamples)
         {
             return FromHistory(node, NodeHistory, baselines.Runs);
         }
 
-        return baselines.Types.TryGetValue(type, out var byType) && byType.Count >= minimumSamples
-            ? FromHistory(byType, TypeHistory, baselines.Runs)
-            : null;
+        if (!baselines.Types.TryGetValue(type, out var byType) || byType.Count < minimumSamples)
+        {
+            return null;
+        }
+
+        // Too few runs of this very task to judge by, but enough to bound: a task is never called slow for taking no
+        // longer than it took before (a heavy-tailed type's long member, learned once, stays quiet when it repeats).
+        var expectation = FromHistory(byType, TypeHistory, baselines.Runs);
+        return hasNode && node!.HighQuantile > expectation.NormalHigh ? expectation with { NormalHigh = node.HighQuantile } : expectation;
     }
 
     /// <summary>The duration past which the task is a straggler.</summary>

@@ -125,7 +125,7 @@ public sealed class StragglerHistoryTests
     [Fact]
     public void The_inventory_wins_over_history_and_too_few_samples_fall_back_to_the_next_source()
     {
-        var thin = new DurationBaseline { Count = 2, Median = TimeSpan.FromSeconds(1000), HighQuantile = TimeSpan.FromSeconds(1000) };
+        var thin = new DurationBaseline { Count = 2, Median = TimeSpan.FromSeconds(20), HighQuantile = TimeSpan.FromSeconds(20) };
         var type = new DurationBaseline { Count = 3, Median = TimeSpan.FromSeconds(10), HighQuantile = TimeSpan.FromSeconds(10) };
         var history = new DurationBaselines
         {
@@ -143,6 +143,33 @@ public sealed class StragglerHistoryTests
 
         Assert.Equal("a-1", report.TaskName); // a-1: 2 node samples are too few → its type's 3 (3 × 10 + 60 = 90 s); a-2: the inventory's 1000 s
         Assert.Equal("type-history", report.Details["expectedFrom"]);
+    }
+
+    [Fact]
+    public void A_task_with_too_few_runs_of_its_own_is_never_called_slow_for_taking_what_it_took_before()
+    {
+        var once = new DurationBaseline { Count = 1, Median = TimeSpan.FromSeconds(500), HighQuantile = TimeSpan.FromSeconds(500) };
+        var type = new DurationBaseline { Count = 40, Median = TimeSpan.FromSeconds(10), HighQuantile = TimeSpan.FromSeconds(12) };
+        var history = new DurationBaselines
+        {
+            WorkflowName = "wf",
+            Runs = 1,
+            Nodes = new Dictionary<string, DurationBaseline> { ["long"] = once },
+            Types = new Dictionary<string, DurationBaseline> { ["a"] = type },
+        };
+        var bench = new DetectorBench(new StragglerDetector(Monitor<StragglerDetectorOptions>()), Context());
+        bench.UseBaselines(history);
+        var t0 = bench.Time.GetUtcNow();
+
+        bench.Tick(TimeSpan.Zero, Task("long", "a", TaskPhase.Running, t0), Task("new", "a", TaskPhase.Running, t0));
+        var early = bench.Tick(TimeSpan.FromSeconds(91), Task("long", "a", TaskPhase.Running, t0), Task("new", "a", TaskPhase.Running, t0));
+        var late = bench.Tick(TimeSpan.FromSeconds(470), Task("long", "a", TaskPhase.Running, t0));
+
+        Assert.Equal("new", Assert.Single(early).TaskName); // no run of its own: its type's 3 × 10 + 60 = 90 s
+        var report = Assert.Single(late); // 561 s: past the 500 s it took before, plus the minimum excess
+        Assert.Equal("long", report.TaskName);
+        Assert.Equal("type-history", report.Details["expectedFrom"]);
+        Assert.Equal("560", report.Details["thresholdSeconds"]);
     }
 
     private static RunDurations Scaled(BenchRun run, double factor) => new()
