@@ -30,6 +30,7 @@ internal static class WatchCommand
         var envFile = new Option<string>("--env-file") { Description = "A .env file with SENTINEL_* variables.", DefaultValueFactory = _ => ".env" };
         var mode = EnumNames.Option("--mode", "Watch (list then watch) or Poll (list every tick, for clusters that forbid watch).", KubernetesProbeMode.Watch);
         var checkpoints = new Option<string?>("--checkpoints") { Description = "A directory for checkpoints: a watch restarted after a crash does not repeat what it already reported." };
+        var history = new Option<string?>("--history") { Description = "A directory for the durations of earlier runs: with the context's workflow_name, each task is expected to take what it took before." };
         var interventions = EnumNames.Option("--interventions", "Off (default: observe only), DryRun (report what would be done) or Enabled.", InterventionMode.Off);
         var act = new Option<string[]>("--act")
         {
@@ -39,7 +40,7 @@ internal static class WatchCommand
 
         var command = new Command("watch", "Watch a running HyperFlow workflow on Kubernetes and report what goes wrong, until it ends.")
         {
-            context, poll, timeout, kubeconfig, output, envFile, mode, checkpoints, interventions, act,
+            context, poll, timeout, kubeconfig, output, envFile, mode, checkpoints, history, interventions, act,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
             new WatchArguments(
@@ -52,6 +53,7 @@ internal static class WatchCommand
                 result.GetResult(envFile) is { Implicit: false },
                 result.GetValue(mode),
                 result.GetValue(checkpoints),
+                result.GetValue(history),
                 result.GetValue(interventions),
                 result.GetValue(act) ?? []),
             cancellationToken));
@@ -66,6 +68,7 @@ internal static class WatchCommand
         MonitoringContext context;
         Dictionary<string, InterventionAction> actions;
         string? checkpoints;
+        string? history;
         try
         {
             environment = SentinelEnvironment.Read(Environment.GetEnvironmentVariable, arguments.EnvFile, required: arguments.EnvFileGiven);
@@ -78,7 +81,8 @@ internal static class WatchCommand
 
             context = await ContextFile.ReadAsync(arguments.Context, Console.OpenStandardInput, cancellationToken).ConfigureAwait(false);
             kubeconfig = Kubeconfig.Resolve(arguments.Kubeconfig, environment.Kubeconfig, Environment.GetEnvironmentVariable);
-            checkpoints = arguments.Checkpoints is { } directory ? Input.Checkpoints.Check(directory) : null; // Last: it creates the directory.
+            checkpoints = arguments.Checkpoints is { } directory ? Input.Checkpoints.Check(directory) : null; // Last: they create the directory.
+            history = arguments.History is { } learned ? Input.Checkpoints.Check(learned, "--history") : null;
         }
         catch (InputException ex)
         {
@@ -111,6 +115,11 @@ internal static class WatchCommand
         if (checkpoints is not null)
         {
             builder.UseCheckpoints(checkpoints);
+        }
+
+        if (history is not null)
+        {
+            builder.UseFileDurationBaselines(history);
         }
 
         // Always: the watchdog brings the hang, stall and consistency detectors. It only observes (interventions Off)
@@ -233,7 +242,7 @@ internal static class WatchCommand
 
     private sealed record WatchArguments(
         string Context, double? Poll, double? Timeout, string? Kubeconfig, OutputFormat Output, string EnvFile, bool EnvFileGiven, KubernetesProbeMode Mode,
-        string? Checkpoints, InterventionMode Interventions, string[] Act);
+        string? Checkpoints, string? History, InterventionMode Interventions, string[] Act);
 
     private static Dictionary<string, InterventionAction> ParseActions(string[] pairs)
     {

@@ -1,18 +1,18 @@
 namespace ExecutionSentinel.Cli.Input;
 
-/// <summary>Checks that <c>--checkpoints</c> names a directory the tool can write to, before anything is watched.</summary>
+/// <summary>Checks that a directory flag (<c>--checkpoints</c>, <c>--history</c>) names a directory the tool can write to, before anything is watched.</summary>
 internal static class Checkpoints
 {
-    public static string Check(string directory)
+    public static string Check(string directory, string flag = "--checkpoints")
     {
         if (string.IsNullOrWhiteSpace(directory))
         {
-            throw new InputException("--checkpoints must name a directory (was empty).");
+            throw new InputException($"{flag} must name a directory (was empty).");
         }
 
         if (File.Exists(directory))
         {
-            throw new InputException($"--checkpoints '{directory}' is a file, not a directory.");
+            throw new InputException($"{flag} '{directory}' is a file, not a directory.");
         }
 
         try
@@ -25,7 +25,7 @@ internal static class Checkpoints
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new InputException($"--checkpoints '{directory}' is not a writable directory: {ex.Message}");
+            throw new InputException($"{flag} '{directory}' is not a writable directory: {ex.Message}");
         }
     }
 }

@@ -118,6 +118,7 @@ internal static partial class ContextFile
                 Namespace = String(root, "namespace", "$", problems) ?? "",
                 EnginePodName = String(root, "engine_pod_name", "$", problems) ?? "",
                 EngineContainer = OptionalString(root, "engine_container", "$", problems) ?? MonitoringContext.DefaultEngineContainer,
+                WorkflowName = OptionalString(root, "workflow_name", "$", problems),
                 TaskInventory = Inventory(root, problems),
                 DagStructure = Dag(root, problems),
             };
@@ -158,7 +159,7 @@ internal static partial class ContextFile
     }
 
     private static readonly (string Field, string Key)[] TopLevelKeys =
-        [("Namespace", "$.namespace"), ("EnginePodName", "$.engine_pod_name"), ("EngineContainer", "$.engine_container"), ("DagStructure", "$.dag_structure"), ("TaskInventory", "$.task_inventory")];
+        [("Namespace", "$.namespace"), ("EnginePodName", "$.engine_pod_name"), ("EngineContainer", "$.engine_container"), ("WorkflowName", "$.workflow_name"), ("DagStructure", "$.dag_structure"), ("TaskInventory", "$.task_inventory")];
 
     private static readonly (string Field, string Key)[] TaskKeys =
         [("Name", "name"), ("TaskType", "task_type"), ("DagOrder", "dag_order"), ("ExpectedDuration", "expected_duration_seconds")];

@@ -63,7 +63,7 @@ public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<Bad
         new("demo --trace missing", ["demo", "--trace", "/no/such/trace.json"], 64, "--trace '/no/such/trace.json' is neither a bundled trace (1000genome-chameleon-2ch-100k-001,"),
         new("demo --trace a directory", ["demo", "--trace", "{dir}"], 64, "--trace '{dir}' is a directory, not a trace file."),
         new("demo --trace not JSON", ["demo", "--trace", "{dir}/bad.env"], 64, "--trace '{dir}/bad.env' is not a trace: not valid JSON at line 1, byte 1."),
-        new("demo --trace without tasks", ["demo", "--trace", "{dir}/duplicate.json"], 64, "--trace '{dir}/duplicate.json' has no 'tasks' array."),
+        new("demo --trace without tasks", ["demo", "--trace", "{dir}/duplicate.json"], 64, "--trace '{dir}/duplicate.json' has no 'tasks' array (nor a WfCommons 'workflow')."),
         new("demo --faults unknown", ["demo", "--faults", "oom,bogus"], 64, "--faults: unknown fault 'bogus' (known: oom, straggler, eviction, outage, failure, hang, vanish, or 'none')."),
 
         // Names, never numbers.
@@ -81,6 +81,8 @@ public sealed class BadInputTests(BadInputTests.Files files) : IClassFixture<Bad
         // Files and directories.
         new("--checkpoints is a file", ["--context", "-", "--kubeconfig", "{dir}/refused.yaml", "--checkpoints", "{dir}/duplicate.json"], 64, "--checkpoints '{dir}/duplicate.json' is a file, not a directory.", Stdin: Valid),
         new("--checkpoints cannot be created", ["--context", "-", "--kubeconfig", "{dir}/refused.yaml", "--checkpoints", "{dir}/duplicate.json/checkpoints"], 64, "--checkpoints '{dir}/duplicate.json/checkpoints' is not a writable directory", Stdin: Valid),
+        new("--history is a file", ["--context", "-", "--kubeconfig", "{dir}/refused.yaml", "--history", "{dir}/duplicate.json"], 64, "--history '{dir}/duplicate.json' is a file, not a directory.", Stdin: Valid),
+        new("workflow_name with leading white space", ["--context", "-"], 64, "$.workflow_name", Stdin: """{"namespace": "wf", "engine_pod_name": "engine", "workflow_name": " montage", "task_inventory": [{"name": "a-0", "task_type": "a"}], "dag_structure": {"a": []}}"""),
         new("--env-file missing", ["--context", "-", "--env-file", "/no/such/.env"], 64, "--env-file '/no/such/.env' does not exist.", Stdin: Valid),
         new("--env-file line without '='", ["--context", "-", "--env-file", "{dir}/bad.env"], 64, "{dir}/bad.env, line 2: expected KEY=value.", Stdin: Valid),
         new("--env-file with a quote left open", ["--context", "-", "--env-file", "{dir}/unclosed.env"], 64, "{dir}/unclosed.env, line 2: expected KEY=value.", Stdin: Valid),

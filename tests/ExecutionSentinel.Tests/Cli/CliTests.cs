@@ -304,6 +304,37 @@ public sealed class CliTests
         Assert.Equal("SUMMARY", secondEvents[^1].Event);
     }
 
+    [Fact]
+    public async Task Watch_with_history_learns_the_runs_durations_under_the_contexts_workflow_name()
+    {
+        await using var server = await FakeKubeApiServer.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1));
+        var trace = WorkflowTrace.LoadBundled("srasearch-chameleon-10a-001");
+        var cluster = new SimulatedCluster(trace, time, new SimulatedClusterOptions());
+        var driver = new HyperFlowClusterDriver(server, cluster, HyperFlowObjects.FromHyperFlowTemplate("wf-cli3"));
+        time.Advance(TimeSpan.FromMinutes(50));
+        driver.Sync(time.GetUtcNow());
+        var context = JsonSerializer.Serialize(new
+        {
+            @namespace = driver.Namespace,
+            engine_pod_name = driver.EnginePodName,
+            workflow_name = "srasearch",
+            task_inventory = trace.Tasks.Select((t, i) => new { name = t.Name, task_type = t.Category, dag_order = i }),
+        });
+        using var kubectl = new Kubectl(server.Address);
+        var history = Directory.CreateTempSubdirectory("sentinel-cli-history").FullName;
+
+        var run = await CliRunner.RunAsync(
+            ["watch", "--context", "-", "--output", "json", "--kubeconfig", kubectl.KubeconfigPath, "--poll", "0.5", "--history", history],
+            stdin: context);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var file = Assert.Single(Directory.GetFiles(history, "*.json"));
+        var learned = File.ReadAllText(file);
+        Assert.Contains("srasearch", learned, StringComparison.Ordinal);
+        Assert.All(trace.Tasks, t => Assert.Contains(t.Name, learned, StringComparison.Ordinal)); // every task finished before the watch began
+    }
+
     private static List<(string Event, string? Kind, string? Outcome)> Events(string ndjson) =>
         [.. ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).Select(e => (
             e.GetProperty("event").GetString()!,
