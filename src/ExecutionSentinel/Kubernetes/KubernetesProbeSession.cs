@@ -4,6 +4,7 @@ using ExecutionSentinel.Kubernetes.Mapping;
 using ExecutionSentinel.Kubernetes.Signals;
 using ExecutionSentinel.Probing;
 using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -16,7 +17,7 @@ namespace ExecutionSentinel.Kubernetes;
 /// controller's updates, so the view is brought up to date (a list taken after the signal was read) before the
 /// sentinel counts anything for the summary.
 /// </summary>
-internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterChangeNotifier, IInformerSink<PodFacts>, IInformerSink<JobFacts>
+internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterChangeNotifier, IInformerSink<V1Pod>, IInformerSink<V1Job>
 {
     /// <summary>A watch that has delivered nothing for this long is taken to have replayed what it missed.</summary>
     private static readonly TimeSpan ReplayQuiet = TimeSpan.FromSeconds(1);
@@ -54,17 +55,17 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterCha
         var reads = pipelines.Build(options, KubernetesPipelineKind.ProbeReads, $"{context.Namespace}/reads", context.Namespace);
         var exec = pipelines.Build(options, KubernetesPipelineKind.ProbeExec, $"{context.Namespace}/exec", context.Namespace);
         _signal = new EngineSignalReader(client, exec, reads, options, logger);
-        Pods = new ResourceInformer<PodFacts>(ResourceApis.Pods(client, options.TaskTypeLabel), context.Namespace, options.TaskLabelSelector, options, reads, time, logger, this, _cacheLock, telemetry);
-        Jobs = new ResourceInformer<JobFacts>(
-            ResourceApis.Jobs(client, options.TaskTypeLabel), context.Namespace, options.JobLabelSelector ?? options.TaskLabelSelector, options, reads, time, logger, this, _cacheLock, telemetry);
+        Pods = new ResourceInformer<V1Pod>(ResourceApis.Pods(client), context.Namespace, options.TaskLabelSelector, options, reads, time, logger, this, _cacheLock, telemetry);
+        Jobs = new ResourceInformer<V1Job>(
+            ResourceApis.Jobs(client), context.Namespace, options.JobLabelSelector ?? options.TaskLabelSelector, options, reads, time, logger, this, _cacheLock, telemetry);
     }
 
-    public ResourceInformer<PodFacts> Pods { get; }
+    public ResourceInformer<V1Pod> Pods { get; }
 
     /// <summary>Whether this session lists on every observation instead of watching.</summary>
     public bool IsPolling => _options.Mode == KubernetesProbeMode.Poll;
 
-    public ResourceInformer<JobFacts> Jobs { get; }
+    public ResourceInformer<V1Job> Jobs { get; }
 
     /// <summary>Lists both kinds (so the first observation is complete), then starts following changes in watch mode.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -239,28 +240,28 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterCha
     }
 
     // The informers call these under the cache's lock, one at a time; a change that matters wakes the sentinel.
-    void IInformerSink<PodFacts>.Replace(IReadOnlyList<PodFacts> items, TimeSpan unobservedFor)
+    void IInformerSink<V1Pod>.Replace(IReadOnlyList<V1Pod> items, TimeSpan unobservedFor)
     {
         var before = _cache.Changes;
-        _cache.ReplacePodFacts(items);
+        _cache.ReplacePods(items);
         Changed(before);
     }
 
-    void IInformerSink<PodFacts>.Apply(WatchEventType type, PodFacts item)
+    void IInformerSink<V1Pod>.Apply(WatchEventType type, V1Pod item)
     {
         var before = _cache.Changes;
         _cache.Apply(type, item);
         Changed(before);
     }
 
-    void IInformerSink<JobFacts>.Replace(IReadOnlyList<JobFacts> items, TimeSpan unobservedFor)
+    void IInformerSink<V1Job>.Replace(IReadOnlyList<V1Job> items, TimeSpan unobservedFor)
     {
         var before = _cache.Changes;
-        _cache.ReplaceJobFacts(items, unobservedFor);
+        _cache.ReplaceJobs(items, unobservedFor);
         Changed(before);
     }
 
-    void IInformerSink<JobFacts>.Apply(WatchEventType type, JobFacts item)
+    void IInformerSink<V1Job>.Apply(WatchEventType type, V1Job item)
     {
         var before = _cache.Changes;
         _cache.Apply(type, item);

@@ -60,13 +60,9 @@ internal sealed class WorkflowCache
     /// </summary>
     public long Changes { get; private set; }
 
-    /// <summary>Applies one change of a Job, given as a client model (tests; an application's own client).</summary>
-    public void Apply(WatchEventType type, V1Job job) => Apply(type, JobProjection.Project(job, _taskTypeLabel));
-
-    /// <summary>Applies one change of a Job, projected (as the informer reads it off the wire).</summary>
-    public void Apply(WatchEventType type, JobFacts facts)
+    public void Apply(WatchEventType type, V1Job job)
     {
-        ArgumentNullException.ThrowIfNull(facts);
+        var facts = JobProjection.Project(job, _taskTypeLabel);
         if (facts.Name.Length == 0 || Entry(facts.Name, facts.TaskTypeLabel, facts.TaskId) is not { } entry)
         {
             return;
@@ -96,13 +92,9 @@ internal sealed class WorkflowCache
         MarkDirty(entry);
     }
 
-    /// <summary>Applies one change of a pod, given as a client model (tests; an application's own client).</summary>
-    public void Apply(WatchEventType type, V1Pod pod) => Apply(type, PodProjection.Project(pod, _taskTypeLabel));
-
-    /// <summary>Applies one change of a pod, projected (as the informer reads it off the wire).</summary>
-    public void Apply(WatchEventType type, PodFacts facts)
+    public void Apply(WatchEventType type, V1Pod pod)
     {
-        ArgumentNullException.ThrowIfNull(facts);
+        var facts = PodProjection.Project(pod, _taskTypeLabel);
         if (facts.JobName is null || Entry(facts.JobName, facts.TaskTypeLabel, facts.TaskId) is not { } entry)
         {
             return; // Not a task pod: the engine, or a pod not created by a Job, or not a task Job's.
@@ -157,18 +149,11 @@ internal sealed class WorkflowCache
     public void ReplaceJobs(IReadOnlyList<V1Job> jobs, TimeSpan unobservedFor = default)
     {
         ArgumentNullException.ThrowIfNull(jobs);
-        ReplaceJobFacts(jobs.Select(j => JobProjection.Project(j, _taskTypeLabel)).ToList(), unobservedFor);
-    }
-
-    /// <summary>Applies a full list of Jobs, projected: every Job not in it is gone.</summary>
-    public void ReplaceJobFacts(IReadOnlyList<JobFacts> jobs, TimeSpan unobservedFor = default)
-    {
-        ArgumentNullException.ThrowIfNull(jobs);
-        var present = new HashSet<string>(jobs.Count, StringComparer.Ordinal);
+        var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var job in jobs)
         {
             Apply(WatchEventType.Modified, job);
-            present.Add(job.Name);
+            present.Add(job.Metadata?.Name ?? "");
         }
 
         foreach (var entry in _tasksByJob.Values)
@@ -186,18 +171,11 @@ internal sealed class WorkflowCache
     public void ReplacePods(IReadOnlyList<V1Pod> pods)
     {
         ArgumentNullException.ThrowIfNull(pods);
-        ReplacePodFacts(pods.Select(p => PodProjection.Project(p, _taskTypeLabel)).ToList());
-    }
-
-    /// <summary>Applies a full list of pods, projected: every pod not in it is gone.</summary>
-    public void ReplacePodFacts(IReadOnlyList<PodFacts> pods)
-    {
-        ArgumentNullException.ThrowIfNull(pods);
-        var present = new HashSet<string>(pods.Count, StringComparer.Ordinal);
+        var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pod in pods)
         {
             Apply(WatchEventType.Modified, pod);
-            present.Add(pod.Name);
+            present.Add(pod.Metadata?.Name ?? "");
         }
 
         foreach (var entry in _tasksByJob.Values)
