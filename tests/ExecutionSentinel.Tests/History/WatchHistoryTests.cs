@@ -61,6 +61,23 @@ public sealed class WatchHistoryTests
     }
 
     [Fact]
+    public async Task A_task_called_slow_only_against_the_in_run_median_is_still_learned()
+    {
+        // Before any history, the in-run median is all the rule has: a task long by design must still be learned, or
+        // every later run would flag it again (predict-future-sales' xgboost_hp_tuning).
+        var store = new MemoryDurationBaselineStore();
+        var trace = RealTraces.Load(RealTraces.Names().First());
+        var slow = FaultPicks.SameLevelTasks(trace)[0].Name;
+
+        var reports = await ReplayAsync(trace, store, "wf", faults: c => c.Faults.Add(SimulatedFault.Straggle(slow, 5, TimeSpan.FromMinutes(2))));
+
+        var report = Assert.Single(reports, r => r.Kind == ReportKind.Straggler && r.TaskName == slow);
+        Assert.Equal("median", report.Details["expectedFrom"]);
+        var learned = Assert.Single(store.RunsOf("wf"));
+        Assert.Contains(learned.Tasks, t => t.Name == slow);
+    }
+
+    [Fact]
     public async Task A_store_that_never_answers_costs_the_history_with_one_report_not_the_watch()
     {
         var trace = WorkflowTrace.LoadBundled(WorkflowTrace.BundledNames[0]);
