@@ -376,21 +376,6 @@ internal static class LatencyHarness
             $"| {Background} | {(TickOnChange ? "yes" : "no (today)")} | {Delays.Length}/{Injected} | {Ms(Percentile(0.50))} | {Ms(Percentile(0.99))} | {Ms(Percentile(1))} | {Ticks} ({Ticks / Wall.TotalSeconds:0.00}) | {Cpu.TotalSeconds / Wall.TotalSeconds:0.000} |");
     }
 
-    /// <summary>Counts the loop's ticks: every tick runs every detector once.</summary>
-    private sealed class TickCounter : IAnomalyDetector
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public string Name => "tick-counter";
-
-        public IEnumerable<SentinelReport> Detect(DetectionContext context)
-        {
-            Interlocked.Increment(ref _count);
-            return [];
-        }
-    }
 
     /// <summary>
     /// A workflow of running tasks created now (the task types of the 1000genome trace), each expected to run an hour so

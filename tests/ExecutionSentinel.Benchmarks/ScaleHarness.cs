@@ -184,7 +184,7 @@ internal static class ScaleHarness
             process.Refresh();
             var perTick = (process.TotalProcessorTime - cpu).TotalSeconds / measured;
             result = string.Create(CultureInfo.InvariantCulture,
-                $"poll: CPU {perTick:0.000} s per tick, wall {Stopwatch.GetElapsedTime(wall).TotalSeconds / measured:0.00} s per tick, attach {attach.TotalSeconds:0.00} s, peak RSS {PeakRssMiB()} MiB");
+                $"poll: CPU {perTick:0.000} s per tick, wall {Stopwatch.GetElapsedTime(wall).TotalSeconds / measured:0.00} s per tick, attach {attach.TotalSeconds:0.00} s, peak RSS {PeakMemory.PeakRssMiB()} MiB");
         }
         else
         {
@@ -201,26 +201,12 @@ internal static class ScaleHarness
             var used = (process.TotalProcessorTime - cpu).TotalSeconds;
             result = string.Create(CultureInfo.InvariantCulture,
                 $"watch: {sent / seconds:0} events/s for {seconds:0.0} s: CPU {used / seconds:0.0000} s per s, {ticks.Count - ticksBefore} ticks, attach {attach.TotalSeconds:0.00} s, "
-                + $"peak RSS {PeakRssMiB()} MiB, RSS now {process.WorkingSet64 / (1024 * 1024)} MiB, managed heap {GC.GetTotalMemory(true) / (1024 * 1024)} MiB");
+                + $"peak RSS {PeakMemory.PeakRssMiB()} MiB, RSS now {process.WorkingSet64 / (1024 * 1024)} MiB, managed heap {GC.GetTotalMemory(true) / (1024 * 1024)} MiB");
         }
 
         await stop.CancelAsync();
         await consumer;
         Console.WriteLine("RESULT " + result);
-    }
-
-    /// <summary>The process's peak resident set (VmHWM), in MiB.</summary>
-    private static long PeakRssMiB()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
-            }
-        }
-
-        return -1;
     }
 
     private static async Task<string> ExpectStdinAsync(string prefix)
@@ -264,20 +250,6 @@ internal static class ScaleHarness
         throw new InvalidOperationException($"The child ended before '{prefix}'.");
     }
 
-    private sealed class TickCounter : IAnomalyDetector
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public string Name => "tick-counter";
-
-        public IEnumerable<SentinelReport> Detect(DetectionContext context)
-        {
-            Interlocked.Increment(ref _count);
-            return [];
-        }
-    }
 
     /// <summary>N running HyperFlow tasks created now, each expected to run ten hours (no straggler fires while measuring).</summary>
     private sealed class ScaleWorkflow

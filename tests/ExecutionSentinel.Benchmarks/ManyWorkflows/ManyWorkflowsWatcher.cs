@@ -57,7 +57,7 @@ internal static class ManyWorkflowsWatcher
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"process cpu={cpu.TotalSeconds:0.000} wall={wall.TotalSeconds:0.000} peak-rss={PeakRssBytes()}"));
+            $"process cpu={cpu.TotalSeconds:0.000} wall={wall.TotalSeconds:0.000} peak-rss={PeakMemory.PeakRssBytes()}"));
         return 0;
     }
 
@@ -82,11 +82,4 @@ internal static class ManyWorkflowsWatcher
             : string.Create(CultureInfo.InvariantCulture,
                 $"summary {context.Namespace} outcome={summary.Outcome} completed={summary.CompletedTasks} failed={summary.FailedTasks} total={summary.TotalTasks} exit={summary.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"} reports={string.Join(',', kinds.Distinct())}");
     }
-
-    /// <summary>The process's peak resident set (VmHWM), as the kernel counts it.</summary>
-    private static long PeakRssBytes() =>
-        File.ReadLines("/proc/self/status")
-            .Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
-            .Select(l => long.Parse(l["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024)
-            .FirstOrDefault();
 }
