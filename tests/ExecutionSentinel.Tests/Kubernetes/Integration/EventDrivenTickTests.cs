@@ -93,8 +93,10 @@ public sealed class EventDrivenTickTests
 
         Assert.True(rare.Execs < rare.Ticks / 2, $"{rare.Execs} execs for {rare.Ticks} ticks");
         Assert.True(rare.Execs < always.Execs / 2, $"{rare.Execs} execs against {always.Execs} when read at every tick");
-        // The poll's ticks still read it, and every tick once no task runs: the end is seen as soon (steps of 1 s apart).
-        Assert.InRange(rare.SeenAfterSignal - always.SeenAfterSignal, TimeSpan.FromSeconds(-2), TimeSpan.FromSeconds(2));
+        // The poll's ticks still read it, and every tick once no task runs: the end is seen within a poll of the control.
+        // Not closer: under load the API server's view may still show a task running for a few seconds after the engine
+        // signalled, and such a tick skips the read (6 s seen once in CI with both cores busy).
+        Assert.InRange(rare.SeenAfterSignal - always.SeenAfterSignal, -Poll, Poll);
     }
 
     private static async Task<(int Execs, int Ticks, TimeSpan SeenAfterSignal)> ReadSignalAsync(TimeSpan interval)
