@@ -4,7 +4,6 @@ using ExecutionSentinel.Kubernetes.Mapping;
 using ExecutionSentinel.Kubernetes.Signals;
 using ExecutionSentinel.Probing;
 using k8s;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -17,7 +16,7 @@ namespace ExecutionSentinel.Kubernetes;
 /// controller's updates, so the view is brought up to date (a list taken after the signal was read) before the
 /// sentinel counts anything for the summary.
 /// </summary>
-internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterChangeNotifier, IInformerSink<V1Pod>, IInformerSink<V1Job>
+internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterChangeNotifier, IInformerSink<PodFacts>, IInformerSink<JobFacts>
 {
     /// <summary>A watch that has delivered nothing for this long is taken to have replayed what it missed.</summary>
     private static readonly TimeSpan ReplayQuiet = TimeSpan.FromSeconds(1);
@@ -55,17 +54,17 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterCha
         var reads = pipelines.Build(options, KubernetesPipelineKind.ProbeReads, $"{context.Namespace}/reads", context.Namespace);
         var exec = pipelines.Build(options, KubernetesPipelineKind.ProbeExec, $"{context.Namespace}/exec", context.Namespace);
         _signal = new EngineSignalReader(client, exec, reads, options, logger);
-        Pods = new ResourceInformer<V1Pod>(ResourceApis.Pods(client), context.Namespace, options.TaskLabelSelector, options, reads, time, logger, this, _cacheLock, telemetry);
-        Jobs = new ResourceInformer<V1Job>(
-            ResourceApis.Jobs(client), context.Namespace, options.JobLabelSelector ?? options.TaskLabelSelector, options, reads, time, logger, this, _cacheLock, telemetry);
+        Pods = new ResourceInformer<PodFacts>(ResourceApis.Pods(client, options.TaskTypeLabel), context.Namespace, options.TaskLabelSelector, options, reads, time, logger, this, _cacheLock, telemetry);
+        Jobs = new ResourceInformer<JobFacts>(
+            ResourceApis.Jobs(client, options.TaskTypeLabel), context.Namespace, options.JobLabelSelector ?? options.TaskLabelSelector, options, reads, time, logger, this, _cacheLock, telemetry);
     }
 
-    public ResourceInformer<V1Pod> Pods { get; }
+    public ResourceInformer<PodFacts> Pods { get; }
 
     /// <summary>Whether this session lists on every observation instead of watching.</summary>
     public bool IsPolling => _options.Mode == KubernetesProbeMode.Poll;
 
-    public ResourceInformer<V1Job> Jobs { get; }
+    public ResourceInformer<JobFacts> Jobs { get; }
 
     /// <summary>Lists both kinds (so the first observation is complete), then starts following changes in watch mode.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -240,28 +239,28 @@ internal sealed class KubernetesProbeSession : IClusterProbeSession, IClusterCha
     }
 
     // The informers call these under the cache's lock, one at a time; a change that matters wakes the sentinel.
-    void IInformerSink<V1Pod>.Replace(IReadOnlyList<V1Pod> items, TimeSpan unobservedFor)
+    void IInformerSink<PodFacts>.Replace(IReadOnlyList<PodFacts> items, TimeSpan unobservedFor)
     {
         var before = _cache.Changes;
-        _cache.ReplacePods(items);
+        _cache.ReplacePodFacts(items);
         Changed(before);
     }
 
-    void IInformerSink<V1Pod>.Apply(WatchEventType type, V1Pod item)
+    void IInformerSink<PodFacts>.Apply(WatchEventType type, PodFacts item)
     {
         var before = _cache.Changes;
         _cache.Apply(type, item);
         Changed(before);
     }
 
-    void IInformerSink<V1Job>.Replace(IReadOnlyList<V1Job> items, TimeSpan unobservedFor)
+    void IInformerSink<JobFacts>.Replace(IReadOnlyList<JobFacts> items, TimeSpan unobservedFor)
     {
         var before = _cache.Changes;
-        _cache.ReplaceJobs(items, unobservedFor);
+        _cache.ReplaceJobFacts(items, unobservedFor);
         Changed(before);
     }
 
-    void IInformerSink<V1Job>.Apply(WatchEventType type, V1Job item)
+    void IInformerSink<JobFacts>.Apply(WatchEventType type, JobFacts item)
     {
         var before = _cache.Changes;
         _cache.Apply(type, item);

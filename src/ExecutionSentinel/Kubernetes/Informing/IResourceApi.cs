@@ -1,21 +1,31 @@
 using k8s;
-using k8s.Models;
 
 namespace ExecutionSentinel.Kubernetes.Informing;
 
-/// <summary>The two calls an informer makes for one kind of object: a page of a list, and a watch.</summary>
-/// <typeparam name="T">The kind of object.</typeparam>
-internal interface IResourceApi<T>
-    where T : class, IKubernetesObject<V1ObjectMeta>
+/// <summary>
+/// The two calls an informer makes for one kind of object, each object projected as it is read: a page of a list, and
+/// a watch.
+/// </summary>
+/// <typeparam name="TFacts">What the probe keeps of one object.</typeparam>
+internal interface IResourceApi<TFacts>
+    where TFacts : class
 {
     /// <summary>The resource's plural name, for messages (<c>pods</c>, <c>jobs</c>).</summary>
     string Resource { get; }
 
-    Task<ResourcePage<T>> ListPageAsync(string @namespace, string labelSelector, int limit, string? continueToken, CancellationToken cancellationToken);
+    Task<ResourcePage<TFacts>> ListPageAsync(string @namespace, string labelSelector, int limit, string? continueToken, CancellationToken cancellationToken);
 
-    IAsyncEnumerable<(WatchEventType Type, T Item)> WatchAsync(
+    /// <summary>
+    /// Follows changes from <paramref name="resourceVersion"/>. An ERROR event (a Status, e.g. 410 Gone) and a line that
+    /// cannot be read go to <paramref name="onError"/>, as KubernetesClient's watch does; bookmarks come with no item.
+    /// </summary>
+    IAsyncEnumerable<WatchItem<TFacts>> WatchAsync(
         string @namespace, string labelSelector, string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken);
 }
 
-/// <summary>One page of a list.</summary>
-internal sealed record ResourcePage<T>(IList<T> Items, string? ResourceVersion, string? Continue);
+/// <summary>One page of a list, projected.</summary>
+internal sealed record ResourcePage<TFacts>(IReadOnlyList<TFacts> Items, string? ResourceVersion, string? Continue);
+
+/// <summary>One watch event: its type, the object projected (none for a bookmark), and the resource version it carries.</summary>
+internal readonly record struct WatchItem<TFacts>(WatchEventType Type, TFacts? Item, string? ResourceVersion)
+    where TFacts : class;

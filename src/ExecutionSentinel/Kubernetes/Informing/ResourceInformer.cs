@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using k8s;
 using k8s.Autorest;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -19,9 +18,14 @@ namespace ExecutionSentinel.Kubernetes.Informing;
 /// heard again. A list taken while the watch runs (<see cref="ListAsync"/>, to bring the view up to date) sets a floor:
 /// watch events at or below the list's resource version are older than the list and are skipped.
 /// </remarks>
-/// <typeparam name="T">The kind of object.</typeparam>
+/// <remarks>
+/// Objects are projected as they are read (<see cref="IResourceApi{TFacts}"/>): a list keeps only the facts of the pages
+/// read so far and hands them to the sink in one <see cref="IInformerSink{TFacts}.Replace"/> once the last page is in, so
+/// the cache is replaced atomically (a tick never sees half a list) and an object missing from the list is known gone.
+/// </remarks>
+/// <typeparam name="T">What the probe keeps of one object of the kind (<c>PodFacts</c>, <c>JobFacts</c>).</typeparam>
 internal sealed class ResourceInformer<T> : IInformer
-    where T : class, IKubernetesObject<V1ObjectMeta>
+    where T : class
 {
     private readonly IResourceApi<T> _api;
     private readonly string _namespace;
@@ -279,7 +283,7 @@ internal sealed class ResourceInformer<T> : IInformer
         try
         {
             var stream = _api.WatchAsync(_namespace, _selector, resourceVersion, Math.Max(timeoutSeconds, 1), e => streamError ??= e, linked.Token);
-            await foreach (var (type, item) in stream.WithCancellation(linked.Token).ConfigureAwait(false))
+            await foreach (var (type, item, resourceVersionOf) in stream.WithCancellation(linked.Token).ConfigureAwait(false))
             {
                 staleness.CancelAfter(_options.StalenessTimeout);
                 _telemetry.WatchEvents.Add(1, _resourceTag);
@@ -290,7 +294,7 @@ internal sealed class ResourceInformer<T> : IInformer
 
                 Health.EventReceived();
                 Interlocked.Exchange(ref _lastEventTicks, _time.GetUtcNow().UtcTicks);
-                var version = item?.Metadata?.ResourceVersion;
+                var version = resourceVersionOf;
                 if (type != WatchEventType.Bookmark && item is not null)
                 {
                     lock (_sinkLock)

@@ -1,17 +1,37 @@
+using System.Text.Json;
+using ExecutionSentinel.Kubernetes.Mapping.Wire;
+using k8s;
 using k8s.Models;
 
 namespace ExecutionSentinel.Kubernetes.Mapping;
 
-/// <summary>Projects a real <see cref="V1Job"/> onto <see cref="JobFacts"/>.</summary>
+/// <summary>Projects a Job, as the API server's JSON holds it (<see cref="WireJob"/>), onto <see cref="JobFacts"/>.</summary>
 internal static class JobProjection
 {
+    /// <summary>Projects a client model by way of its JSON: one projection, the one the informers use on the wire.</summary>
     public static JobFacts Project(V1Job job, string? taskTypeLabel = null)
     {
         ArgumentNullException.ThrowIfNull(job);
+        return Project(JsonSerializer.Deserialize(KubernetesJson.Serialize(job), WireJson.Default.WireJob)!, taskTypeLabel);
+    }
+
+    public static JobFacts Project(WireJob job, string? taskTypeLabel = null)
+    {
+        ArgumentNullException.ThrowIfNull(job);
         var status = job.Status;
-        var conditions = status?.Conditions ?? [];
-        string? ConditionReason(string type, string fallback) =>
-            conditions.FirstOrDefault(c => c.Type == type && c.Status == "True") is { } condition ? condition.Reason ?? fallback : null;
+        var conditions = status?.Conditions;
+        string? ConditionReason(string type, string fallback)
+        {
+            foreach (var condition in conditions ?? [])
+            {
+                if (condition.Type == type && condition.Status == "True")
+                {
+                    return condition.Reason ?? fallback;
+                }
+            }
+
+            return null;
+        }
 
         return new JobFacts
         {

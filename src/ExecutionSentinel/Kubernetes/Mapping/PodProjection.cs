@@ -1,16 +1,29 @@
+using System.Text.Json;
+using ExecutionSentinel.Kubernetes.Mapping.Wire;
 using ExecutionSentinel.Probing;
+using k8s;
 using k8s.Models;
 
 namespace ExecutionSentinel.Kubernetes.Mapping;
 
-/// <summary>Projects a real <see cref="V1Pod"/> onto <see cref="PodFacts"/>.</summary>
+/// <summary>Projects a pod, as the API server's JSON holds it (<see cref="WirePod"/>), onto <see cref="PodFacts"/>.</summary>
 internal static class PodProjection
 {
     private const string JobNameLabel = "job-name";
     private const string BatchJobNameLabel = "batch.kubernetes.io/job-name";
     private const string HyperFlowExecutor = "hflow-job-execute";
 
+    /// <summary>
+    /// Projects a client model by way of its JSON, so that there is one projection, the one the informers use on the
+    /// wire (tests, and an application's own <see cref="IKubernetes"/> implementation, hand over client models).
+    /// </summary>
     public static PodFacts Project(V1Pod pod, string? taskTypeLabel = null)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return Project(JsonSerializer.Deserialize(KubernetesJson.Serialize(pod), WireJson.Default.WirePod)!, taskTypeLabel);
+    }
+
+    public static PodFacts Project(WirePod pod, string? taskTypeLabel = null)
     {
         ArgumentNullException.ThrowIfNull(pod);
         var metadata = pod.Metadata;
@@ -44,15 +57,15 @@ internal static class PodProjection
             Restarts = containers.Sum(c => c.RestartCount) + initContainers.Sum(c => c.RestartCount),
             WaitingReason = initContainers.Concat(containers).Select(c => c.State?.Waiting?.Reason).FirstOrDefault(r => !string.IsNullOrEmpty(r) && r != "PodInitializing" && r != "ContainerCreating"),
             PodReason = podReason,
-            SchedulingFailure = Condition(status, "PodScheduled") is { Status: "False" } scheduled ? scheduled.Reason ?? "Unschedulable" : null,
-            DisruptionReason = Condition(status, "DisruptionTarget") is { Status: "True" } disruption ? disruption.Reason ?? "DisruptionTarget" : null,
+            SchedulingFailure = Condition(status?.Conditions, "PodScheduled") is { Status: "False" } scheduled ? scheduled.Reason ?? "Unschedulable" : null,
+            DisruptionReason = Condition(status?.Conditions, "DisruptionTarget") is { Status: "True" } disruption ? disruption.Reason ?? "DisruptionTarget" : null,
             NodeName = pod.Spec?.NodeName,
             IsTerminating = metadata?.DeletionTimestamp is not null,
         };
     }
 
     /// <summary>HyperFlow runs <c>hflow-job-execute &lt;taskId&gt; …</c>; the token after it identifies the task.</summary>
-    public static string? TaskIdFromCommand(IList<V1Container>? containers)
+    public static string? TaskIdFromCommand(List<WireContainer>? containers)
     {
         foreach (var container in containers ?? [])
         {
@@ -69,6 +82,19 @@ internal static class PodProjection
         return null;
     }
 
+    internal static WireCondition? Condition(List<WireCondition>? conditions, string type)
+    {
+        foreach (var condition in conditions ?? [])
+        {
+            if (condition.Type == type)
+            {
+                return condition;
+            }
+        }
+
+        return null;
+    }
+
     private static TaskPhase Phase(string? phase) => phase switch
     {
         "Running" => TaskPhase.Running,
@@ -77,7 +103,7 @@ internal static class PodProjection
         _ => TaskPhase.Pending,
     };
 
-    private static (string? Reason, int? ExitCode)? MainTermination(IList<V1ContainerStatus> containers)
+    private static (string? Reason, int? ExitCode)? MainTermination(List<WireContainerStatus> containers)
     {
         (string? Reason, int? ExitCode)? success = null;
         foreach (var container in containers)
@@ -96,7 +122,7 @@ internal static class PodProjection
         return success;
     }
 
-    private static (string? Reason, int? ExitCode)? FirstFailure(IList<V1ContainerStatus> containers, Func<V1ContainerStatus, V1ContainerStateTerminated?> state)
+    private static (string? Reason, int? ExitCode)? FirstFailure(List<WireContainerStatus> containers, Func<WireContainerStatus, WireTerminated?> state)
     {
         foreach (var container in containers)
         {
@@ -109,13 +135,11 @@ internal static class PodProjection
         return null;
     }
 
-    private static bool IsFailure(V1ContainerStateTerminated terminated) =>
+    private static bool IsFailure(WireTerminated terminated) =>
         terminated.ExitCode != 0 || (terminated.Reason is { } reason && !reason.Equals("Completed", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsPodLevelEnd(string? reason) => reason is "Evicted" or "DeadlineExceeded" or "NodeLost" or "UnexpectedAdmissionError" or "Shutdown" or "Terminated";
 
-    private static V1PodCondition? Condition(V1PodStatus? status, string type) => status?.Conditions?.FirstOrDefault(c => c.Type == type);
-
-    private static string? Label(IDictionary<string, string>? labels, string key) =>
+    private static string? Label(Dictionary<string, string>? labels, string key) =>
         labels is not null && labels.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 }

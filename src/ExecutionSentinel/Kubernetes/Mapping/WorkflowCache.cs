@@ -60,9 +60,13 @@ internal sealed class WorkflowCache
     /// </summary>
     public long Changes { get; private set; }
 
-    public void Apply(WatchEventType type, V1Job job)
+    /// <summary>Applies one change of a Job, given as a client model (tests; an application's own client).</summary>
+    public void Apply(WatchEventType type, V1Job job) => Apply(type, JobProjection.Project(job, _taskTypeLabel));
+
+    /// <summary>Applies one change of a Job, projected (as the informer reads it off the wire).</summary>
+    public void Apply(WatchEventType type, JobFacts facts)
     {
-        var facts = JobProjection.Project(job, _taskTypeLabel);
+        ArgumentNullException.ThrowIfNull(facts);
         if (facts.Name.Length == 0 || Entry(facts.Name, facts.TaskTypeLabel, facts.TaskId) is not { } entry)
         {
             return;
@@ -92,9 +96,13 @@ internal sealed class WorkflowCache
         MarkDirty(entry);
     }
 
-    public void Apply(WatchEventType type, V1Pod pod)
+    /// <summary>Applies one change of a pod, given as a client model (tests; an application's own client).</summary>
+    public void Apply(WatchEventType type, V1Pod pod) => Apply(type, PodProjection.Project(pod, _taskTypeLabel));
+
+    /// <summary>Applies one change of a pod, projected (as the informer reads it off the wire).</summary>
+    public void Apply(WatchEventType type, PodFacts facts)
     {
-        var facts = PodProjection.Project(pod, _taskTypeLabel);
+        ArgumentNullException.ThrowIfNull(facts);
         if (facts.JobName is null || Entry(facts.JobName, facts.TaskTypeLabel, facts.TaskId) is not { } entry)
         {
             return; // Not a task pod: the engine, or a pod not created by a Job, or not a task Job's.
@@ -149,11 +157,18 @@ internal sealed class WorkflowCache
     public void ReplaceJobs(IReadOnlyList<V1Job> jobs, TimeSpan unobservedFor = default)
     {
         ArgumentNullException.ThrowIfNull(jobs);
-        var present = new HashSet<string>(StringComparer.Ordinal);
+        ReplaceJobFacts(jobs.Select(j => JobProjection.Project(j, _taskTypeLabel)).ToList(), unobservedFor);
+    }
+
+    /// <summary>Applies a full list of Jobs, projected: every Job not in it is gone.</summary>
+    public void ReplaceJobFacts(IReadOnlyList<JobFacts> jobs, TimeSpan unobservedFor = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var present = new HashSet<string>(jobs.Count, StringComparer.Ordinal);
         foreach (var job in jobs)
         {
             Apply(WatchEventType.Modified, job);
-            present.Add(job.Metadata?.Name ?? "");
+            present.Add(job.Name);
         }
 
         foreach (var entry in _tasksByJob.Values)
@@ -171,11 +186,18 @@ internal sealed class WorkflowCache
     public void ReplacePods(IReadOnlyList<V1Pod> pods)
     {
         ArgumentNullException.ThrowIfNull(pods);
-        var present = new HashSet<string>(StringComparer.Ordinal);
+        ReplacePodFacts(pods.Select(p => PodProjection.Project(p, _taskTypeLabel)).ToList());
+    }
+
+    /// <summary>Applies a full list of pods, projected: every pod not in it is gone.</summary>
+    public void ReplacePodFacts(IReadOnlyList<PodFacts> pods)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        var present = new HashSet<string>(pods.Count, StringComparer.Ordinal);
         foreach (var pod in pods)
         {
             Apply(WatchEventType.Modified, pod);
-            present.Add(pod.Metadata?.Name ?? "");
+            present.Add(pod.Name);
         }
 
         foreach (var entry in _tasksByJob.Values)

@@ -1,0 +1,79 @@
+using System.Buffers;
+
+namespace ExecutionSentinel.Kubernetes.Informing;
+
+/// <summary>
+/// Splits a watch's body into its lines (one JSON event each) as UTF-8 bytes, in a pooled buffer that grows only for a
+/// longer line: no string per line, as a <see cref="StreamReader"/> would build.
+/// </summary>
+internal sealed class JsonLineReader(Stream stream) : IDisposable
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+    private int _start;
+    private int _end;
+    private bool _ended;
+
+    /// <summary>The next non-empty line, valid until the next call; <see langword="null"/> at the end of the stream.</summary>
+    public async ValueTask<ReadOnlyMemory<byte>?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        var scanned = _start;
+        while (true)
+        {
+            var at = Array.IndexOf(_buffer, (byte)'\n', scanned, _end - scanned);
+            if (at >= 0)
+            {
+                var line = new ReadOnlyMemory<byte>(_buffer, _start, at - _start);
+                _start = at + 1;
+                if (IsBlank(line.Span))
+                {
+                    scanned = _start;
+                    continue;
+                }
+
+                return line;
+            }
+
+            if (_ended)
+            {
+                // The last line may lack its newline.
+                var rest = new ReadOnlyMemory<byte>(_buffer, _start, _end - _start);
+                _start = _end;
+                return IsBlank(rest.Span) ? null : rest;
+            }
+
+            scanned = _end;
+            if (_start > 0)
+            {
+                // Move what is left of the current line to the front.
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                scanned -= _start;
+                _end -= _start;
+                _start = 0;
+            }
+
+            if (_end == _buffer.Length)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = larger;
+            }
+
+            var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _ended = true;
+            }
+
+            _end += read;
+        }
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \r\t"u8).IsEmpty;
+}
