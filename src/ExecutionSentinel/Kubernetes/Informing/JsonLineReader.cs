@@ -35,10 +35,16 @@ internal sealed class JsonLineReader(Stream stream) : IDisposable
 
             if (_ended)
             {
-                // The last line may lack its newline.
+                // The last line may lack its newline. (Not a conditional expression: its null would become an empty
+                // ReadOnlyMemory through byte[]'s implicit conversion, and the caller would read empty lines forever.)
                 var rest = new ReadOnlyMemory<byte>(_buffer, _start, _end - _start);
                 _start = _end;
-                return IsBlank(rest.Span) ? null : rest;
+                if (IsBlank(rest.Span))
+                {
+                    return null;
+                }
+
+                return rest;
             }
 
             scanned = _end;

@@ -61,18 +61,31 @@ internal sealed class StreamingResourceApi<TWire, TFacts>(
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using var _ = body.ConfigureAwait(false);
         using var lines = new JsonLineReader(body);
+
         while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             WatchItem<TFacts>? item = null;
+            var ended = false;
             try
             {
-                item = Read(line.Span, onError);
+                item = Read(line.Span, e =>
+                {
+                    // An ERROR event (a Status: 410 Gone, a server error) ends the watch, as KubernetesClient's own watch
+                    // ends there: the server may keep the stream open, and waiting on it would follow nothing.
+                    ended = true;
+                    onError(e);
+                });
             }
 #pragma warning disable CA1031 // As KubernetesClient's watch does: a line that cannot be read goes to onError, the watch goes on.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
                 onError(ex);
+            }
+
+            if (ended)
+            {
+                yield break;
             }
 
             if (item is { } read)

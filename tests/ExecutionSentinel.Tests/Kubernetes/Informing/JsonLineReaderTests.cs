@@ -1,0 +1,62 @@
+using System.Text;
+using ExecutionSentinel.Kubernetes.Informing;
+
+namespace ExecutionSentinel.Tests.Kubernetes.Informing;
+
+public sealed class JsonLineReaderTests
+{
+    [Fact]
+    public async Task The_end_of_the_stream_is_null_every_time_it_is_asked()
+    {
+        // A watch's body ends when the server closes it; a reader that kept answering "an empty line" there would keep
+        // its caller spinning forever without ever reading (or being cancelled) again.
+        using var reader = new JsonLineReader(new MemoryStream(Encoding.UTF8.GetBytes("{\"a\":1}\n")));
+
+        Assert.Equal("{\"a\":1}", await NextAsync(reader));
+        Assert.Null(await NextAsync(reader));
+        Assert.Null(await NextAsync(reader));
+    }
+
+    [Fact]
+    public async Task The_last_line_may_lack_its_newline_and_blank_lines_are_skipped()
+    {
+        using var reader = new JsonLineReader(new MemoryStream(Encoding.UTF8.GetBytes("\n{\"a\":1}\r\n \n\n{\"b\":2}")));
+
+        Assert.Equal("{\"a\":1}\r", await NextAsync(reader));
+        Assert.Equal("{\"b\":2}", await NextAsync(reader));
+        Assert.Null(await NextAsync(reader));
+    }
+
+    [Fact]
+    public async Task A_stream_of_only_blank_lines_has_none()
+    {
+        using var reader = new JsonLineReader(new MemoryStream(Encoding.UTF8.GetBytes("\n \r\n\t\n  ")));
+
+        Assert.Null(await NextAsync(reader));
+    }
+
+    [Fact]
+    public async Task Lines_longer_than_the_buffer_and_split_across_reads_come_whole()
+    {
+        var longLine = new string('x', 200_000);
+        var body = $"{longLine}\nshort\n{longLine}y\n";
+
+        // One byte at a time for the first part: every line is split across many reads.
+        using var reader = new JsonLineReader(new TrickleStream(Encoding.UTF8.GetBytes(body), chunk: 7));
+
+        Assert.Equal(longLine, await NextAsync(reader));
+        Assert.Equal("short", await NextAsync(reader));
+        Assert.Equal(longLine + "y", await NextAsync(reader));
+        Assert.Null(await NextAsync(reader));
+    }
+
+    private static async Task<string?> NextAsync(JsonLineReader reader) =>
+        await reader.ReadLineAsync(CancellationToken.None) is { } line ? Encoding.UTF8.GetString(line.Span) : null;
+
+    /// <summary>A stream that answers each read with at most a few bytes, as a network stream may.</summary>
+    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+    }
+}
