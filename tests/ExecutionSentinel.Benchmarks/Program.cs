@@ -44,7 +44,7 @@ if (args is ["--latency", ..])
     return;
 }
 
-// `--scale [--tasks 10000,100000] [--repeats 3] [--rate 200] [--seconds 30] [--modes watch-readiness,watch-node,poll]`: one process
+// `--scale [--tasks 10000,100000] [--repeats 3] [--rate 200] [--seconds 30] [--modes watch-readiness,watch-node,poll,kubectl]`: one process
 // watching one large workflow (the server and each watcher are child processes: `--scale-server`, `--scale-watch`).
 if (args is ["--scale", ..])
 {
@@ -53,7 +53,7 @@ if (args is ["--scale", ..])
         int.Parse(Option(args, "--repeats", "3"), CultureInfo.InvariantCulture),
         double.Parse(Option(args, "--rate", "200"), CultureInfo.InvariantCulture),
         int.Parse(Option(args, "--seconds", "30"), CultureInfo.InvariantCulture),
-        Option(args, "--modes", "watch-readiness,watch-node,poll").Split(','));
+        Option(args, "--modes", "watch-readiness,watch-node,poll,kubectl").Split(','));
     return;
 }
 

@@ -43,7 +43,7 @@ internal static class ScaleHarness
             {
                 for (var i = 0; i < repeats; i++)
                 {
-                    rows.Add(await MeasureAsync(server, address, tasks, mode, rate, seconds));
+                    rows.Add(mode == "kubectl" ? await KubectlAsync(address) : await MeasureAsync(server, address, tasks, mode, rate, seconds));
                     Console.WriteLine("  " + rows[^1]);
                 }
             }
@@ -74,10 +74,69 @@ internal static class ScaleHarness
         return mode == "watch" ? $"{background} {result}" : result;
     }
 
-    /// <summary>`--scale-server`: the fake API server (plain HTTP on loopback) with the workflow; writes events when told.</summary>
+    /// <summary>
+    /// kubectl's poll on the same server: `kubectl get jobs,pods -o json` over TLS with the admin token (kubectl sends a
+    /// bearer token only over TLS), its output discarded; its own CPU and peak RSS from GNU time.
+    /// </summary>
+    private static async Task<string> KubectlAsync(string address)
+    {
+        var directory = Directory.CreateTempSubdirectory("sentinel-scale-");
+        try
+        {
+            var kubeconfig = Path.Combine(directory.FullName, "kubeconfig");
+            await File.WriteAllTextAsync(kubeconfig, $$"""
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: fake
+                  cluster:
+                    server: {{address}}
+                    certificate-authority-data: {{ServerCertificate.AuthorityData}}
+                users:
+                - name: admin
+                  user:
+                    token: {{FakeAuth.AdminToken}}
+                contexts:
+                - name: fake
+                  context: {cluster: fake, user: admin, namespace: {{Namespace}}}
+                current-context: fake
+                """);
+            var timings = Path.Combine(directory.FullName, "time");
+            var start = new ProcessStartInfo("/usr/bin/time", ["-o", timings, "-f", "%U %S %M %e", "kubectl", "--kubeconfig", kubeconfig, "get", "jobs,pods", "-o", "json"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var kubectl = Process.Start(start)!;
+            var bytes = 0L;
+            var buffer = new char[64 * 1024];
+            var errors = kubectl.StandardError.ReadToEndAsync();
+            while (await kubectl.StandardOutput.ReadAsync(buffer) is var read && read > 0)
+            {
+                bytes += read;
+            }
+
+            await kubectl.WaitForExitAsync();
+            if (kubectl.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"kubectl failed ({kubectl.ExitCode}): {await errors}");
+            }
+
+            var parts = (await File.ReadAllTextAsync(timings)).Trim().Split(' ');
+            var cpu = double.Parse(parts[0], CultureInfo.InvariantCulture) + double.Parse(parts[1], CultureInfo.InvariantCulture);
+            var rss = long.Parse(parts[2], CultureInfo.InvariantCulture) / 1024;
+            return string.Create(CultureInfo.InvariantCulture, $"kubectl: CPU {cpu:0.00} s per poll, wall {parts[3]} s, peak RSS {rss} MiB, {bytes / (1024 * 1024)} MiB of JSON");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>`--scale-server`: the fake API server (HTTPS on loopback, as kubectl needs) with the workflow; writes events when told.</summary>
     public static async Task ServeAsync(int tasks)
     {
-        await using var server = await FakeKubeApiServer.StartAsync(new FakeKubeOptions { Time = TimeProvider.System, UseTls = false });
+        await using var server = await FakeKubeApiServer.StartAsync(new FakeKubeOptions { Time = TimeProvider.System, UseTls = true });
         var workflow = new ScaleWorkflow(tasks, DateTimeOffset.UtcNow);
         var podNames = new string[tasks];
         for (var i = 0; i < tasks; i++)
@@ -133,7 +192,7 @@ internal static class ScaleHarness
         var workflow = new ScaleWorkflow(tasks, DateTimeOffset.UtcNow);
         var ticks = new TickCounter();
         var services = new ServiceCollection();
-        services.AddSingleton<IKubernetes>(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = address, AccessToken = FakeAuth.AdminToken }));
+        services.AddSingleton<IKubernetes>(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = address, AccessToken = FakeAuth.AdminToken, SslCaCerts = [ServerCertificate.Authority] }));
         services.AddExecutionSentinel(o =>
             {
                 o.PollInterval = mode == "poll" ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
