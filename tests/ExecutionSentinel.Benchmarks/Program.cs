@@ -65,7 +65,7 @@ if (args is ["--scale-server", ..])
 
 if (args is ["--scale-watch", ..])
 {
-    await ScaleHarness.WatchAsync(int.Parse(Option(args, "--tasks", "10000"), CultureInfo.InvariantCulture), Option(args, "--mode", "watch"), Option(args, "--server", ""));
+    await ScaleHarness.WatchAsync(int.Parse(Option(args, "--tasks", "10000"), CultureInfo.InvariantCulture), Option(args, "--mode", "watch"), Option(args, "--server", ""), Option(args, "--ca", ""));
     return;
 }
 

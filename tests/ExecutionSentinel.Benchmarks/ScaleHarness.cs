@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using ExecutionSentinel.Detection;
 using ExecutionSentinel.FakeKube;
 using ExecutionSentinel.Kubernetes;
@@ -36,14 +37,15 @@ internal static class ScaleHarness
         foreach (var tasks in sizes)
         {
             using var server = Child($"--scale-server --tasks {tasks}");
-            var address = await ExpectAsync(server, "READY ");
+            // The server's certificate authority is made per process: the children that talk to it are handed its PEM.
+            var (address, authority) = await ExpectAsync(server, "READY ") is var ready && ready.Split(' ') is [var a, var ca] ? (a, ca) : throw new InvalidOperationException(ready);
             Console.WriteLine($"{tasks:N0} tasks: server at {address}");
             var rows = new List<string>();
             foreach (var mode in modes)
             {
                 for (var i = 0; i < repeats; i++)
                 {
-                    rows.Add(mode == "kubectl" ? await KubectlAsync(address) : await MeasureAsync(server, address, tasks, mode, rate, seconds));
+                    rows.Add(mode == "kubectl" ? await KubectlAsync(address, authority) : await MeasureAsync(server, address, authority, tasks, mode, rate, seconds));
                     Console.WriteLine("  " + rows[^1]);
                 }
             }
@@ -53,11 +55,11 @@ internal static class ScaleHarness
         }
     }
 
-    private static async Task<string> MeasureAsync(Process server, string address, int tasks, string mode, double rate, int seconds)
+    private static async Task<string> MeasureAsync(Process server, string address, string authority, int tasks, string mode, double rate, int seconds)
     {
         var background = mode.StartsWith("watch-", StringComparison.Ordinal) ? mode[6..] : "node";
         mode = mode.StartsWith("watch", StringComparison.Ordinal) ? "watch" : mode;
-        using var watcher = Child($"--scale-watch --tasks {tasks} --mode {mode} --server {address}");
+        using var watcher = Child($"--scale-watch --tasks {tasks} --mode {mode} --server {address} --ca {authority}");
         await ExpectAsync(watcher, "ATTACHED");
         if (mode == "watch")
         {
@@ -78,7 +80,7 @@ internal static class ScaleHarness
     /// kubectl's poll on the same server: `kubectl get jobs,pods -o json` over TLS with the admin token (kubectl sends a
     /// bearer token only over TLS), its output discarded; its own CPU and peak RSS from GNU time.
     /// </summary>
-    private static async Task<string> KubectlAsync(string address)
+    private static async Task<string> KubectlAsync(string address, string authority)
     {
         var directory = Directory.CreateTempSubdirectory("sentinel-scale-");
         try
@@ -91,7 +93,7 @@ internal static class ScaleHarness
                 - name: fake
                   cluster:
                     server: {{address}}
-                    certificate-authority-data: {{ServerCertificate.AuthorityData}}
+                    certificate-authority: {{authority}}
                 users:
                 - name: admin
                   user:
@@ -148,7 +150,10 @@ internal static class ScaleHarness
         }
 
         server.Store.Upsert("pods", HyperFlowObjects.ToNode(workflow.Objects.EnginePod(EnginePod, workflow.CreatedAt)));
-        Console.WriteLine("READY " + server.Address.ToString().TrimEnd('/'));
+        var authority = Path.Combine(Path.GetTempPath(), $"sentinel-scale-ca-{Environment.ProcessId}.pem");
+        await File.WriteAllTextAsync(authority, ServerCertificate.AuthorityPem);
+        Console.WriteLine("READY " + server.Address.ToString().TrimEnd('/') + " " + authority);
+        using var removeAuthority = new FileRemover(authority);
         // One round-robin position per kind of event, so that every event of a kind flips its field (a node event that
         // wrote the node the pod already has would change nothing).
         var next = new Dictionary<bool, int> { [true] = 0, [false] = 0 };
@@ -187,12 +192,12 @@ internal static class ScaleHarness
     }
 
     /// <summary>`--scale-watch`: one watch of the workflow, in this process; prints its own CPU and peak RSS.</summary>
-    public static async Task WatchAsync(int tasks, string mode, string address)
+    public static async Task WatchAsync(int tasks, string mode, string address, string authority)
     {
         var workflow = new ScaleWorkflow(tasks, DateTimeOffset.UtcNow);
         var ticks = new TickCounter();
         var services = new ServiceCollection();
-        services.AddSingleton<IKubernetes>(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = address, AccessToken = FakeAuth.AdminToken, SslCaCerts = [ServerCertificate.Authority] }));
+        services.AddSingleton<IKubernetes>(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = address, AccessToken = FakeAuth.AdminToken, SslCaCerts = [X509Certificate2.CreateFromPem(File.ReadAllText(authority))] }));
         services.AddExecutionSentinel(o =>
             {
                 o.PollInterval = mode == "poll" ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
@@ -358,4 +363,10 @@ internal static class ScaleHarness
 
         private string TaskName(int i) => string.Create(CultureInfo.InvariantCulture, $"{Type(i)}_ID{i:D7}");
     }
+}
+
+/// <summary>Removes a file when disposed (the server's certificate authority, written for its children).</summary>
+internal sealed class FileRemover(string path) : IDisposable
+{
+    public void Dispose() => File.Delete(path);
 }
