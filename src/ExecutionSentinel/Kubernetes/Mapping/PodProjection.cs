@@ -64,18 +64,53 @@ internal static class PodProjection
         };
     }
 
-    /// <summary>HyperFlow runs <c>hflow-job-execute &lt;taskId&gt; …</c>; the token after it identifies the task.</summary>
+    /// <summary>HyperFlow runs <c>hflow-job-execute &lt;taskId&gt; …</c>; the word after it identifies the task.</summary>
+    /// <remarks>
+    /// Read in place, word by word over the command and then the arguments: this runs for every pod event, and splitting
+    /// HyperFlow's long command lines into strings was most of what projecting a pod allocated.
+    /// </remarks>
     public static string? TaskIdFromCommand(List<WireContainer>? containers)
     {
         foreach (var container in containers ?? [])
         {
-            var words = (container.Command ?? []).Concat(container.Args ?? [])
-                .SelectMany(part => part.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-                .ToList();
-            var at = words.FindIndex(w => w.EndsWith(HyperFlowExecutor, StringComparison.Ordinal));
-            if (at >= 0 && at + 1 < words.Count)
+            var afterExecutor = false;
+            if ((TaskIdAfterExecutor(container.Command, ref afterExecutor) ?? TaskIdAfterExecutor(container.Args, ref afterExecutor)) is { } id)
             {
-                return words[at + 1].Trim('"', '\'', ';');
+                return id;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The word after the first one ending in the executor's name, across <paramref name="parts"/>' words.</summary>
+    private static string? TaskIdAfterExecutor(List<string>? parts, ref bool afterExecutor)
+    {
+        foreach (var part in parts ?? [])
+        {
+            var rest = part.AsSpan();
+            while (true)
+            {
+                rest = rest.TrimStart();
+                if (rest.IsEmpty)
+                {
+                    break;
+                }
+
+                var end = 0;
+                while (end < rest.Length && !char.IsWhiteSpace(rest[end]))
+                {
+                    end++;
+                }
+
+                var word = rest[..end];
+                rest = rest[end..];
+                if (afterExecutor)
+                {
+                    return word.Trim("\"';").ToString();
+                }
+
+                afterExecutor = word.EndsWith(HyperFlowExecutor, StringComparison.Ordinal);
             }
         }
 
