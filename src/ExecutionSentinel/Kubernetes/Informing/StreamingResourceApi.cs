@@ -114,14 +114,22 @@ internal sealed class StreamingResourceApi<TWire, TFacts>(
             return null;
         }
 
-        var type = @event.Type switch
+        WatchEventType? known = @event.Type switch
         {
             "ADDED" => WatchEventType.Added,
             "MODIFIED" => WatchEventType.Modified,
             "DELETED" => WatchEventType.Deleted,
             "BOOKMARK" => WatchEventType.Bookmark,
-            _ => WatchEventType.Error,
+            "ERROR" => WatchEventType.Error,
+            _ => null,
         };
+        if (known is not { } type)
+        {
+            // Unreadable, as the client's watch finds it (its enum does not parse): reported, and the watch goes on. Ending
+            // it here would not skip the event: the watch resumes from before it, is sent it again, and stops there for ever.
+            throw new JsonException($"The watch of {resource} sent an event of unknown type '{@event.Type}'.");
+        }
+
         if (type == WatchEventType.Error || kind(wire) == "Status")
         {
             onError(Status(line) ?? new KubernetesException($"The watch of {resource} sent an ERROR event without a Status."));
