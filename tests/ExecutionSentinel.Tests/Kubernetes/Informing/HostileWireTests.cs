@@ -2,6 +2,7 @@ using System.Net;
 using ExecutionSentinel.Kubernetes.Connection;
 using ExecutionSentinel.Kubernetes.Informing;
 using ExecutionSentinel.Kubernetes.Mapping;
+using ExecutionSentinel.Kubernetes.Mapping.Wire;
 using k8s;
 using k8s.Autorest;
 using Microsoft.AspNetCore.Http;
@@ -319,6 +320,36 @@ public sealed class HostileWireTests
 
         Assert.Equal("kubernetes.default.svc", Assert.Single(server.Requests).Host);
     }
+
+    [Fact]
+    public async Task An_ERROR_event_ends_the_wire_watch_even_when_the_server_holds_the_stream_open()
+    {
+        // The client's own watch reads on after an ERROR; a stream held open after a 410 would then be restarted by the
+        // staleness timeout, from the same version, into the same 410, and never relist.
+        await using var server = await StartAsync(watch: async (c, _) =>
+        {
+            await WriteAsync(c, Event("ERROR", """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","reason":"Expired","code":410}"""));
+            await HoldAsync(c);
+        });
+        using var client = Client(server, wire: true);
+
+        var (items, errors) = await WatchAsync(client.Pods);
+
+        Assert.Empty(items);
+        Assert.Equal(410, Assert.IsType<KubernetesException>(Assert.Single(errors)).Status.Code);
+    }
+
+    [Fact]
+    public async Task A_subclass_that_leaves_requests_alone_is_still_read_off_the_wire()
+    {
+        await using var server = await StartAsync();
+        using var client = new NamedKubernetes(server.Configuration);
+
+        Assert.IsType<StreamingResourceApi<WirePod, PodFacts>>(ResourceApis.Pods(client, null));
+        Assert.IsType<StreamingResourceApi<WireJob, JobFacts>>(ResourceApis.Jobs(client, null));
+    }
+
+    private sealed class NamedKubernetes(KubernetesClientConfiguration configuration) : k8s.Kubernetes(configuration);
 
     internal static async Task<(List<WatchItem<PodFacts>> Items, List<Exception> Errors)> WatchAsync(IResourceApi<PodFacts> api)
     {
