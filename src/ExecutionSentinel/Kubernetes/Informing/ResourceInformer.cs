@@ -137,8 +137,16 @@ internal sealed class ResourceInformer<T> : IInformer
             var items = new List<T>();
             string? continueToken = null;
             string? resourceVersion;
+
+            // A server (or proxy) that hands back a token already followed would be listed for ever, the list growing.
+            var followed = new HashSet<string>(StringComparer.Ordinal);
             do
             {
+                if (continueToken is not null && !followed.Add(continueToken))
+                {
+                    throw new InvalidOperationException($"The list of {_api.Resource} came back to a continue token it had already followed: the server's pagination loops.");
+                }
+
                 var token = continueToken;
                 var page = await _pipeline.ExecuteAsync(
                     // WaitAsync: the attempt's timeout cancels the token, and the wait must end then even if the client's

@@ -24,6 +24,22 @@ public sealed class HostileInformerTests
 
     [Theory]
     [MemberData(nameof(BothPaths))]
+    public async Task A_list_whose_continue_token_comes_back_fails_instead_of_listing_for_ever(bool wire)
+    {
+        await using var server = await StartAsync(list: (c, n) => JsonAsync(c, 200, List(Pod($"p{n}", n + 1), resourceVersion: "9", @continue: n == 1 ? "first" : "again")));
+        using var client = HostileWireTests.Client(server, wire);
+        using var telemetry = new SentinelTelemetry();
+        var informer = Informer(client.Pods, new FakeTimeProvider(), new Sink(), telemetry);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => informer.ListAsync(CancellationToken.None).WaitAsync(HangGuard));
+
+        Assert.IsNotType<TimeoutException>(error);
+        Assert.Contains("continue", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, server.Requests.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
     public async Task A_watch_stalled_mid_line_is_restarted_by_the_staleness_timeout(bool wire)
     {
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
