@@ -339,6 +339,23 @@ public sealed class HostileWireTests
         Assert.Equal(410, Assert.IsType<KubernetesException>(Assert.Single(errors)).Status.Code);
     }
 
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public async Task Restart_counts_past_the_range_of_an_int_do_not_make_a_pod_unreadable(bool wire)
+    {
+        // A pod the projection cannot read fails its whole list, and every list after it: the view would never be current.
+        const string Statuses = "\"containerStatuses\":[{\"name\":\"a\",\"restartCount\":2147483647},{\"name\":\"b\",\"restartCount\":2147483647}]";
+        var pod = Pod("a", 2).Replace("\"phase\":\"Running\"", "\"phase\":\"Running\"," + Statuses, StringComparison.Ordinal);
+        await using var server = await StartAsync(
+            list: (c, _) => JsonAsync(c, 200, List(pod)),
+            watch: async (c, _) => await WriteAsync(c, Event("ADDED", pod) + Event("ADDED", Pod("b", 3))));
+        using var client = Client(server, wire);
+
+        var page = await client.Pods.ListPageAsync("wf", "app=x", 10, null, CancellationToken.None);
+
+        Assert.Equal(int.MaxValue, Assert.Single(page.Items).Restarts);
+    }
+
     [Fact]
     public async Task A_subclass_that_leaves_requests_alone_is_still_read_off_the_wire()
     {
