@@ -43,10 +43,13 @@ internal sealed class ResourceApi<T, TFacts>(
     }
 }
 
-/// <summary>The two kinds the probe follows: read off the wire when the client is KubernetesClient's own.</summary>
+/// <summary>
+/// The two kinds the probe follows: read off the wire when the client is KubernetesClient's own (or a subclass that leaves
+/// its requests alone: <see cref="RawKubernetesHttp.StandsInFor"/>).
+/// </summary>
 internal static class ResourceApis
 {
-    public static IResourceApi<PodFacts> Pods(IKubernetes client, string? taskTypeLabel) => client is k8s.Kubernetes own
+    public static IResourceApi<PodFacts> Pods(IKubernetes client, string? taskTypeLabel) => client is k8s.Kubernetes own && RawKubernetesHttp.StandsInFor(own)
         ? new StreamingResourceApi<Mapping.Wire.WirePod, PodFacts>(
             "pods", new RawKubernetesHttp(own), "api/v1", Mapping.Wire.WireJson.Default.WireListWirePod, Mapping.Wire.WireJson.Default.WireWatchEventWirePod,
             p => p.Kind, p => p.Metadata?.ResourceVersion, p => PodProjection.Project(p, taskTypeLabel))
@@ -61,7 +64,7 @@ internal static class ResourceApis
                 ns, allowWatchBookmarks: true, labelSelector: selector, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             p => PodProjection.Project(p, taskTypeLabel));
 
-    public static IResourceApi<JobFacts> Jobs(IKubernetes client, string? taskTypeLabel) => client is k8s.Kubernetes own
+    public static IResourceApi<JobFacts> Jobs(IKubernetes client, string? taskTypeLabel) => client is k8s.Kubernetes own && RawKubernetesHttp.StandsInFor(own)
         ? new StreamingResourceApi<Mapping.Wire.WireJob, JobFacts>(
             "jobs", new RawKubernetesHttp(own), "apis/batch/v1", Mapping.Wire.WireJson.Default.WireListWireJob, Mapping.Wire.WireJson.Default.WireWatchEventWireJob,
             j => j.Kind, j => j.Metadata?.ResourceVersion, j => JobProjection.Project(j, taskTypeLabel))

@@ -357,6 +357,22 @@ public sealed class HostileWireTests
     }
 
     [Fact]
+    public async Task A_client_that_overrides_how_requests_are_sent_is_not_bypassed()
+    {
+        // An application's subclass of the client (auditing, extra headers, its own retries) sees every request, as it
+        // does through the generated calls; a raw request through the HttpClient would go round it.
+        await using var server = await StartAsync(
+            watch: async (c, _) => await WriteAsync(c, Event("ADDED", Pod("a", 2))));
+        using var client = new AuditingKubernetes(server.Configuration);
+
+        await ResourceApis.Pods(client, null).ListPageAsync("wf", "app=x", 10, null, CancellationToken.None);
+        await WatchAsync(ResourceApis.Pods(client, null));
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.All(server.Requests, r => Assert.Equal("seen", r.Audit));
+    }
+
+    [Fact]
     public async Task A_subclass_that_leaves_requests_alone_is_still_read_off_the_wire()
     {
         await using var server = await StartAsync();
@@ -367,6 +383,15 @@ public sealed class HostileWireTests
     }
 
     private sealed class NamedKubernetes(KubernetesClientConfiguration configuration) : k8s.Kubernetes(configuration);
+
+    private sealed class AuditingKubernetes(KubernetesClientConfiguration configuration) : k8s.Kubernetes(configuration)
+    {
+        protected override Task<HttpResponseMessage> SendRequestRaw(string requestContent, HttpRequestMessage httpRequest, CancellationToken cancellationToken)
+        {
+            httpRequest.Headers.Add("X-Audit", "seen");
+            return base.SendRequestRaw(requestContent, httpRequest, cancellationToken);
+        }
+    }
 
     internal static async Task<(List<WatchItem<PodFacts>> Items, List<Exception> Errors)> WatchAsync(IResourceApi<PodFacts> api)
     {
