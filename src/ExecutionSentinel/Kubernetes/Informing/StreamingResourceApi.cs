@@ -109,9 +109,11 @@ internal sealed class StreamingResourceApi<TWire, TFacts>(
             return null;
         }
 
-        if (@event?.Object is not { } wire)
+        if (@event is not { Type: not null, Object: { } wire })
         {
-            return null;
+            // JSON, but no event (a list from a server that ignored watch=true, a bare Status, null): unreadable, as the
+            // client's watch finds it. Skipped in silence, a watch of nothing but such lines would end looking healthy.
+            throw new JsonException($"The watch of {resource} sent a line that is not a watch event.");
         }
 
         WatchEventType? known = @event.Type switch

@@ -63,6 +63,28 @@ public sealed class HostileWireTests
 
     [Theory]
     [MemberData(nameof(BothPaths))]
+    public async Task JSON_lines_that_are_not_watch_events_are_reported(bool wire)
+    {
+        // A server or proxy that ignores watch=true answers with a list; a watch that skipped it in silence and ended
+        // would look healthy, and be reopened at once, for ever.
+        await using var server = await StartAsync(watch: async (c, _) => await WriteAsync(c,
+            List(Pod("x", 2)) + "\n"
+            + "null\n"
+            + "{}\n"
+            + """{"type":"ADDED","object":null}""" + "\n"
+            + """{"type":"ADDED"}""" + "\n"
+            + """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","code":500}""" + "\n"
+            + Event("ADDED", Pod("a", 3))));
+        using var client = Client(server, wire);
+
+        var (items, errors) = await WatchAsync(client.Pods);
+
+        Assert.Equal(["a"], items.Select(i => i.Item!.Name));
+        Assert.Equal(6, errors.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
     public async Task A_body_that_ends_mid_line_ends_the_watch_with_an_error(bool wire)
     {
         await using var server = await StartAsync(watch: async (c, _) => await WriteAsync(c,
