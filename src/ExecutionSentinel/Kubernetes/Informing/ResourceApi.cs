@@ -13,7 +13,7 @@ namespace ExecutionSentinel.Kubernetes.Informing;
 /// </summary>
 internal sealed class ResourceApi<T, TFacts>(
     string resource,
-    Func<string, string, int, string?, CancellationToken, Task<(IList<T>? Items, V1ListMeta? Metadata)>> list,
+    Func<string, string, int, string?, CancellationToken, Task<(IList<T>? Items, V1ListMeta? Metadata, string? Kind)>> list,
     Func<string, string, string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
     Func<T, TFacts> project) : IResourceApi<TFacts>
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -23,7 +23,8 @@ internal sealed class ResourceApi<T, TFacts>(
 
     public async Task<ResourcePage<TFacts>> ListPageAsync(string @namespace, string labelSelector, int limit, string? continueToken, CancellationToken cancellationToken)
     {
-        var (items, metadata) = await list(@namespace, labelSelector, limit, continueToken, cancellationToken).ConfigureAwait(false);
+        var (items, metadata, kind) = await list(@namespace, labelSelector, limit, continueToken, cancellationToken).ConfigureAwait(false);
+        ListAnswers.EnsureList(resource, kind, items, metadata);
         return new ResourcePage<TFacts>((items ?? []).Select(project).ToList(), metadata?.ResourceVersion, metadata?.ContinueProperty);
     }
 
@@ -58,7 +59,7 @@ internal static class ResourceApis
             async (ns, selector, limit, token, ct) =>
             {
                 var page = await client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, labelSelector: selector, limit: limit, cancellationToken: ct).ConfigureAwait(false);
-                return (page.Items, page.Metadata);
+                return (page?.Items, page?.Metadata, page?.Kind);
             },
             (ns, selector, version, timeout, onError, ct) => client.CoreV1.WatchListNamespacedPodAsync(
                 ns, allowWatchBookmarks: true, labelSelector: selector, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
@@ -73,7 +74,7 @@ internal static class ResourceApis
             async (ns, selector, limit, token, ct) =>
             {
                 var page = await client.BatchV1.ListNamespacedJobAsync(ns, continueParameter: token, labelSelector: selector, limit: limit, cancellationToken: ct).ConfigureAwait(false);
-                return (page.Items, page.Metadata);
+                return (page?.Items, page?.Metadata, page?.Kind);
             },
             (ns, selector, version, timeout, onError, ct) => client.BatchV1.WatchListNamespacedJobAsync(
                 ns, allowWatchBookmarks: true, labelSelector: selector, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),

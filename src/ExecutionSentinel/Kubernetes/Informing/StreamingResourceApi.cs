@@ -37,14 +37,15 @@ internal sealed class StreamingResourceApi<TWire, TFacts>(
         {
             // The serializer reads the body buffer by buffer; only the page's wire objects (a few hundred bytes each) are built.
             var page = await JsonSerializer.DeserializeAsync(body, listType, cancellationToken).ConfigureAwait(false);
-            var items = page?.Items ?? [];
+            ListAnswers.EnsureList(resource, page?.Kind, page?.Items, page?.Metadata);
+            var items = page!.Items ?? [];
             var facts = new TFacts[items.Count];
             for (var i = 0; i < facts.Length; i++)
             {
                 facts[i] = project(items[i]);
             }
 
-            return new ResourcePage<TFacts>(facts, page?.Metadata?.ResourceVersion, page?.Metadata?.Continue);
+            return new ResourcePage<TFacts>(facts, page.Metadata?.ResourceVersion, page.Metadata?.Continue);
         }
     }
 

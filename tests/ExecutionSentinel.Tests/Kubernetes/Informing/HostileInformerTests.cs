@@ -40,6 +40,25 @@ public sealed class HostileInformerTests
 
     [Theory]
     [MemberData(nameof(BothPaths))]
+    public async Task A_200_with_a_Status_instead_of_a_list_leaves_the_cache_as_it_was(bool wire)
+    {
+        await using var server = await StartAsync(list: (c, n) => JsonAsync(c, 200, n == 1
+            ? List(Pod("a", 2), resourceVersion: "2")
+            : """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"upstream connect error","code":503}"""));
+        using var client = HostileWireTests.Client(server, wire);
+        using var telemetry = new SentinelTelemetry();
+        var sink = new Sink();
+        var informer = Informer(client.Pods, new FakeTimeProvider(), sink, telemetry);
+        await informer.ListAsync(CancellationToken.None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => informer.ListAsync(CancellationToken.None).WaitAsync(HangGuard));
+
+        Assert.Equal(["a"], sink.Names);
+        Assert.NotNull(informer.Health.Failure);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
     public async Task A_watch_stalled_mid_line_is_restarted_by_the_staleness_timeout(bool wire)
     {
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -226,6 +226,29 @@ public sealed class HostileWireTests
         Assert.True(KubernetesResilience.IsTransient(error), $"a garbled body should be retried: {error}");
     }
 
+    public static TheoryData<bool, string> NotAList => new()
+    {
+        { true, """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"upstream connect error","code":503}""" },
+        { false, """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"upstream connect error","code":503}""" },
+        { true, "{}" },
+        { false, "{}" },
+        { true, "null" },
+        { false, "null" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotAList))]
+    public async Task A_200_answer_to_a_list_that_is_no_list_fails_instead_of_reading_as_empty(bool wire, string body)
+    {
+        // Read as an empty list, it would tell the cache that every task's pod is gone.
+        await using var server = await StartAsync(list: (c, _) => JsonAsync(c, 200, body));
+        using var client = Client(server, wire);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => client.Pods.ListPageAsync("wf", "app=x", 10, null, CancellationToken.None));
+
+        Assert.True(KubernetesResilience.IsTransient(error), $"an answer that is no list should be retried: {error}");
+    }
+
     public static TheoryData<bool, int, bool> Refusals => new()
     {
         { true, 401, false }, { false, 401, false }, { true, 403, false }, { false, 403, false },
