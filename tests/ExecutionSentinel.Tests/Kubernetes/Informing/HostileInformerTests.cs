@@ -111,6 +111,50 @@ public sealed class HostileInformerTests
         await AssertRestartedAsync(server, wire, flooding.Task);
     }
 
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public async Task A_watch_that_ends_at_once_with_nothing_is_reopened_after_a_back_off_not_in_a_tight_loop(bool wire)
+    {
+        // A proxy that cuts every watch, or a server answering an empty 200: reopened at once, the informer would hammer
+        // the API server as fast as it answers. The clock is frozen, so a back-off started is a back-off still running.
+        await using var server = await StartAsync(
+            list: (c, _) => JsonAsync(c, 200, List(Pod("a", 2), resourceVersion: "2")),
+            watch: (c, _) => Task.CompletedTask);
+        using var client = HostileWireTests.Client(server, wire);
+        using var telemetry = new SentinelTelemetry();
+        var time = new TimerWatchingTimeProvider(shorterThan: new KubernetesProbeOptions().StalenessTimeout);
+        var informer = Informer(client.Pods, time, new Sink(), telemetry);
+        using var stop = new CancellationTokenSource();
+        await informer.ListAsync(CancellationToken.None);
+        var running = Task.Run(() => informer.RunAsync(stop.Token));
+
+        await server.WatchNumber(1).WaitAsync(HangGuard);
+        var first = await Task.WhenAny(time.ShortTimerCreated.Task, server.WatchNumber(2)).WaitAsync(HangGuard);
+
+        Assert.Same(time.ShortTimerCreated.Task, first);
+        Assert.False(server.WatchNumber(2).IsCompleted, "the watch was reopened before its back-off");
+        time.Advance(new KubernetesProbeOptions().MaxRelistBackoff);
+        await server.WatchNumber(2).WaitAsync(HangGuard);
+        await stop.CancelAsync();
+        await running.WaitAsync(HangGuard);
+    }
+
+    /// <summary>A fake clock that says when a timer shorter than a bound is created (the informer's back-off; its staleness timer is longer).</summary>
+    private sealed class TimerWatchingTimeProvider(TimeSpan shorterThan) : FakeTimeProvider
+    {
+        public TaskCompletionSource ShortTimerCreated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime > TimeSpan.Zero && dueTime < shorterThan)
+            {
+                ShortTimerCreated.TrySetResult();
+            }
+
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+
     private static async Task AssertRestartedAsync(ScriptedApiServer server, bool wire, Task stallBegun)
     {
         using var client = HostileWireTests.Client(server, wire);
