@@ -20,6 +20,7 @@ internal sealed class JsonLineReader(Stream stream, int maxLineBytes = 64 * 1024
     private int _start;
     private int _end;
     private bool _ended;
+    private bool _bomChecked;
 
     /// <summary>The buffer's size now (tests: it is given back after a long line).</summary>
     internal int BufferSize => _buffer.Length;
@@ -100,6 +101,16 @@ internal sealed class JsonLineReader(Stream stream, int maxLineBytes = 64 * 1024
             }
 
             _end += read;
+            if (!_bomChecked && (_end >= 3 || _ended))
+            {
+                // A byte order mark before the first line (as StreamReader, the client's reader, skips it): the line
+                // would not parse, and its event would be lost.
+                _bomChecked = true;
+                if (_start == 0 && _buffer.AsSpan(0, _end).StartsWith("\uFEFF"u8))
+                {
+                    _start = 3;
+                }
+            }
         }
     }
 

@@ -352,6 +352,50 @@ public sealed class HostileWireTests
         Assert.Empty(errors);
     }
 
+    public static TheoryData<bool, string, string> Timestamps => new()
+    {
+        { true, "2025-01-01T00:00:00Z", "2025-01-01T00:00:00.0000000+00:00" },
+        { false, "2025-01-01T00:00:00Z", "2025-01-01T00:00:00.0000000+00:00" },
+        { true, "2025-01-01T00:00:00.123456Z", "2025-01-01T00:00:00.1234560+00:00" },
+        { false, "2025-01-01T00:00:00.123456Z", "2025-01-01T00:00:00.1234560+00:00" },
+        { true, "2025-01-01T00:00:00.123456789Z", "2025-01-01T00:00:00.1234567+00:00" },
+        { false, "2025-01-01T00:00:00.123456789Z", "2025-01-01T00:00:00.1234560+00:00" }, // The client's model keeps microseconds.
+        { true, "2025-01-01T02:00:00+02:00", "2025-01-01T00:00:00.0000000+00:00" },
+        { false, "2025-01-01T02:00:00+02:00", "2025-01-01T00:00:00.0000000+00:00" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Timestamps))]
+    public async Task Timestamps_in_each_form_the_API_server_writes_are_read_as_UTC(bool wire, string written, string expected)
+    {
+        var pod = Pod("a", 2).Replace("2025-01-01T00:00:00Z", written, StringComparison.Ordinal);
+        await using var server = await StartAsync(list: (c, _) => JsonAsync(c, 200, List(pod)));
+        using var client = Client(server, wire);
+
+        var page = await client.Pods.ListPageAsync("wf", "app=x", 10, null, CancellationToken.None);
+
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Assert.Single(page.Items).CreatedAt);
+        Assert.Equal(TimeSpan.Zero, page.Items[0].CreatedAt!.Value.Offset);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public async Task A_watch_body_that_starts_with_a_byte_order_mark_is_read(bool wire)
+    {
+        await using var server = await StartAsync(watch: async (c, _) =>
+        {
+            c.Response.ContentType = "application/json";
+            await c.Response.Body.WriteAsync(new byte[] { 0xEF, 0xBB, 0xBF });
+            await WriteAsync(c, Event("ADDED", Pod("a", 2)) + Event("ADDED", Pod("b", 3)));
+        });
+        using var client = Client(server, wire);
+
+        var (items, errors) = await WatchAsync(client.Pods);
+
+        Assert.Equal(["a", "b"], items.Select(i => i.Item!.Name));
+        Assert.Empty(errors);
+    }
+
     [Fact]
     public async Task The_TLS_server_name_is_sent_as_the_Host_header_as_the_client_does()
     {

@@ -50,6 +50,19 @@ public sealed class JsonLineReaderTests
         Assert.Null(await NextAsync(reader));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(64)]
+    public async Task A_byte_order_mark_before_the_first_line_is_skipped_however_the_bytes_arrive(int chunk)
+    {
+        using var reader = new JsonLineReader(new TrickleStream([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("{\"a\":1}\n{\"b\":2}\n")], chunk));
+
+        Assert.Equal("{\"a\":1}", await NextAsync(reader));
+        Assert.Equal("{\"b\":2}", await NextAsync(reader));
+        Assert.Null(await NextAsync(reader));
+    }
+
     [Fact]
     public async Task A_line_longer_than_the_limit_fails_instead_of_growing_without_end()
     {
