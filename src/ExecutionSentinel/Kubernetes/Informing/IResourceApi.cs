@@ -29,3 +29,20 @@ internal sealed record ResourcePage<TFacts>(IReadOnlyList<TFacts> Items, string?
 /// <summary>One watch event: its type, the object projected (none for a bookmark), and the resource version it carries.</summary>
 internal readonly record struct WatchItem<TFacts>(WatchEventType Type, TFacts? Item, string? ResourceVersion)
     where TFacts : class;
+
+/// <summary>What makes a 200 answer to a list no list.</summary>
+internal static class ListAnswers
+{
+    /// <summary>
+    /// Throws (as for a garbled body, so the list is retried) when a 200 answer is not a list: a Status (some proxies
+    /// answer errors with 200), or neither items nor metadata (<c>{}</c>, <c>null</c>). Taken for an empty list, it would
+    /// tell the cache that every object is gone.
+    /// </summary>
+    public static void EnsureList(string resource, string? kind, object? items, object? metadata)
+    {
+        if (kind == "Status" || (items is null && metadata is null))
+        {
+            throw new System.Text.Json.JsonException($"The list of {resource} was answered with something that is not a list{(kind is null ? "" : $" (a {kind})")}.");
+        }
+    }
+}

@@ -18,6 +18,18 @@ internal sealed class RawKubernetesHttp(k8s.Kubernetes client)
     private static readonly PropertyInfo? TlsServerNameProperty = typeof(k8s.Kubernetes).GetProperty("TlsServerName", BindingFlags.Instance | BindingFlags.NonPublic);
     private static readonly PropertyInfo? DisableHttp2Property = typeof(k8s.Kubernetes).GetProperty("DisableHttp2", BindingFlags.Instance | BindingFlags.NonPublic);
 
+    /// <summary>
+    /// Whether a raw request is what <paramref name="client"/> would send: not when it is an application's subclass that
+    /// overrides how requests are sent or answers read (auditing, extra headers, its own retries), which a raw request
+    /// would go round; such a client is read through its generated calls.
+    /// </summary>
+    public static bool StandsInFor(k8s.Kubernetes client) =>
+        client.GetType() == typeof(k8s.Kubernetes)
+        || client.GetType()
+            .GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+            .Where(m => m.Name is "SendRequestRaw" or "SendRequest" or "CreateResultAsync")
+            .All(m => m.DeclaringType == typeof(k8s.Kubernetes));
+
     private readonly string? _tlsServerName = TlsServerNameProperty?.GetValue(client) as string;
     private readonly bool _disableHttp2 = DisableHttp2Property?.GetValue(client) is true;
 

@@ -13,7 +13,7 @@ namespace ExecutionSentinel.Kubernetes.Informing;
 /// </summary>
 internal sealed class ResourceApi<T, TFacts>(
     string resource,
-    Func<string, string, int, string?, CancellationToken, Task<(IList<T>? Items, V1ListMeta? Metadata)>> list,
+    Func<string, string, int, string?, CancellationToken, Task<(IList<T>? Items, V1ListMeta? Metadata, string? Kind)>> list,
     Func<string, string, string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
     Func<T, TFacts> project) : IResourceApi<TFacts>
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -23,7 +23,8 @@ internal sealed class ResourceApi<T, TFacts>(
 
     public async Task<ResourcePage<TFacts>> ListPageAsync(string @namespace, string labelSelector, int limit, string? continueToken, CancellationToken cancellationToken)
     {
-        var (items, metadata) = await list(@namespace, labelSelector, limit, continueToken, cancellationToken).ConfigureAwait(false);
+        var (items, metadata, kind) = await list(@namespace, labelSelector, limit, continueToken, cancellationToken).ConfigureAwait(false);
+        ListAnswers.EnsureList(resource, kind, items, metadata);
         return new ResourcePage<TFacts>((items ?? []).Select(project).ToList(), metadata?.ResourceVersion, metadata?.ContinueProperty);
     }
 
@@ -43,10 +44,13 @@ internal sealed class ResourceApi<T, TFacts>(
     }
 }
 
-/// <summary>The two kinds the probe follows: read off the wire when the client is KubernetesClient's own.</summary>
+/// <summary>
+/// The two kinds the probe follows: read off the wire when the client is KubernetesClient's own (or a subclass that leaves
+/// its requests alone: <see cref="RawKubernetesHttp.StandsInFor"/>).
+/// </summary>
 internal static class ResourceApis
 {
-    public static IResourceApi<PodFacts> Pods(IKubernetes client, string? taskTypeLabel) => client is k8s.Kubernetes own
+    public static IResourceApi<PodFacts> Pods(IKubernetes client, string? taskTypeLabel) => client is k8s.Kubernetes own && RawKubernetesHttp.StandsInFor(own)
         ? new StreamingResourceApi<Mapping.Wire.WirePod, PodFacts>(
             "pods", new RawKubernetesHttp(own), "api/v1", Mapping.Wire.WireJson.Default.WireListWirePod, Mapping.Wire.WireJson.Default.WireWatchEventWirePod,
             p => p.Kind, p => p.Metadata?.ResourceVersion, p => PodProjection.Project(p, taskTypeLabel))
@@ -55,13 +59,13 @@ internal static class ResourceApis
             async (ns, selector, limit, token, ct) =>
             {
                 var page = await client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, labelSelector: selector, limit: limit, cancellationToken: ct).ConfigureAwait(false);
-                return (page.Items, page.Metadata);
+                return (page?.Items, page?.Metadata, page?.Kind);
             },
             (ns, selector, version, timeout, onError, ct) => client.CoreV1.WatchListNamespacedPodAsync(
                 ns, allowWatchBookmarks: true, labelSelector: selector, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             p => PodProjection.Project(p, taskTypeLabel));
 
-    public static IResourceApi<JobFacts> Jobs(IKubernetes client, string? taskTypeLabel) => client is k8s.Kubernetes own
+    public static IResourceApi<JobFacts> Jobs(IKubernetes client, string? taskTypeLabel) => client is k8s.Kubernetes own && RawKubernetesHttp.StandsInFor(own)
         ? new StreamingResourceApi<Mapping.Wire.WireJob, JobFacts>(
             "jobs", new RawKubernetesHttp(own), "apis/batch/v1", Mapping.Wire.WireJson.Default.WireListWireJob, Mapping.Wire.WireJson.Default.WireWatchEventWireJob,
             j => j.Kind, j => j.Metadata?.ResourceVersion, j => JobProjection.Project(j, taskTypeLabel))
@@ -70,7 +74,7 @@ internal static class ResourceApis
             async (ns, selector, limit, token, ct) =>
             {
                 var page = await client.BatchV1.ListNamespacedJobAsync(ns, continueParameter: token, labelSelector: selector, limit: limit, cancellationToken: ct).ConfigureAwait(false);
-                return (page.Items, page.Metadata);
+                return (page?.Items, page?.Metadata, page?.Kind);
             },
             (ns, selector, version, timeout, onError, ct) => client.BatchV1.WatchListNamespacedJobAsync(
                 ns, allowWatchBookmarks: true, labelSelector: selector, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),

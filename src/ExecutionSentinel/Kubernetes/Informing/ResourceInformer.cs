@@ -137,8 +137,16 @@ internal sealed class ResourceInformer<T> : IInformer
             var items = new List<T>();
             string? continueToken = null;
             string? resourceVersion;
+
+            // A server (or proxy) that hands back a token already followed would be listed for ever, the list growing.
+            var followed = new HashSet<string>(StringComparer.Ordinal);
             do
             {
+                if (continueToken is not null && !followed.Add(continueToken))
+                {
+                    throw new InvalidOperationException($"The list of {_api.Resource} came back to a continue token it had already followed: the server's pagination loops.");
+                }
+
                 var token = continueToken;
                 var page = await _pipeline.ExecuteAsync(
                     // WaitAsync: the attempt's timeout cancels the token, and the wait must end then even if the client's
@@ -211,6 +219,13 @@ internal sealed class ResourceInformer<T> : IInformer
                         failuresInARow = 0;
                         gonesInARow = 0;
                         continue;
+                    case WatchOutcome.EndedEmpty:
+                        // Ended with nothing, not even a bookmark: a proxy that cuts every watch, or a server answering an
+                        // empty 200. Reopened at once, it would be reopened as fast as the server answers: wait as after a
+                        // first failure (the next watch resumes from the same version, so nothing is missed).
+                        failuresInARow = 0;
+                        gonesInARow = 0;
+                        break;
                     case WatchOutcome.Stale:
                         Health.WatchRestarted();
                         _telemetry.WatchRestarts.Add(1, _resourceTag, new KeyValuePair<string, object?>("reason", "stale"));
@@ -280,12 +295,14 @@ internal sealed class ResourceInformer<T> : IInformer
         using var staleness = new CancellationTokenSource(_options.StalenessTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, staleness.Token);
         Exception? streamError = null;
+        var delivered = false;
         try
         {
             var stream = _api.WatchAsync(_namespace, _selector, resourceVersion, Math.Max(timeoutSeconds, 1), e => streamError ??= e, linked.Token);
             await foreach (var (type, item, resourceVersionOf) in stream.WithCancellation(linked.Token).ConfigureAwait(false))
             {
                 staleness.CancelAfter(_options.StalenessTimeout);
+                delivered = true;
                 _telemetry.WatchEvents.Add(1, _resourceTag);
                 if (type == WatchEventType.Error)
                 {
@@ -329,7 +346,7 @@ internal sealed class ResourceInformer<T> : IInformer
         {
             case null:
                 Health.Heard(_time.GetUtcNow()); // The server ended the stream at its timeout: it is there.
-                return WatchOutcome.Ended;
+                return delivered ? WatchOutcome.Ended : WatchOutcome.EndedEmpty;
             case KubernetesException { Status.Code: 410 }:
                 return WatchOutcome.Gone;
             default:
@@ -347,6 +364,7 @@ internal sealed class ResourceInformer<T> : IInformer
     private enum WatchOutcome
     {
         Ended,
+        EndedEmpty,
         Stale,
         Gone,
     }

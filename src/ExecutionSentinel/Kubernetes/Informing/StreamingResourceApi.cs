@@ -37,14 +37,15 @@ internal sealed class StreamingResourceApi<TWire, TFacts>(
         {
             // The serializer reads the body buffer by buffer; only the page's wire objects (a few hundred bytes each) are built.
             var page = await JsonSerializer.DeserializeAsync(body, listType, cancellationToken).ConfigureAwait(false);
-            var items = page?.Items ?? [];
+            ListAnswers.EnsureList(resource, page?.Kind, page?.Items, page?.Metadata);
+            var items = page!.Items ?? [];
             var facts = new TFacts[items.Count];
             for (var i = 0; i < facts.Length; i++)
             {
                 facts[i] = project(items[i]);
             }
 
-            return new ResourcePage<TFacts>(facts, page?.Metadata?.ResourceVersion, page?.Metadata?.Continue);
+            return new ResourcePage<TFacts>(facts, page.Metadata?.ResourceVersion, page.Metadata?.Continue);
         }
     }
 
@@ -109,19 +110,29 @@ internal sealed class StreamingResourceApi<TWire, TFacts>(
             return null;
         }
 
-        if (@event?.Object is not { } wire)
+        if (@event is not { Type: not null, Object: { } wire })
         {
-            return null;
+            // JSON, but no event (a list from a server that ignored watch=true, a bare Status, null): unreadable, as the
+            // client's watch finds it. Skipped in silence, a watch of nothing but such lines would end looking healthy.
+            throw new JsonException($"The watch of {resource} sent a line that is not a watch event.");
         }
 
-        var type = @event.Type switch
+        WatchEventType? known = @event.Type switch
         {
             "ADDED" => WatchEventType.Added,
             "MODIFIED" => WatchEventType.Modified,
             "DELETED" => WatchEventType.Deleted,
             "BOOKMARK" => WatchEventType.Bookmark,
-            _ => WatchEventType.Error,
+            "ERROR" => WatchEventType.Error,
+            _ => null,
         };
+        if (known is not { } type)
+        {
+            // Unreadable, as the client's watch finds it (its enum does not parse): reported, and the watch goes on. Ending
+            // it here would not skip the event: the watch resumes from before it, is sent it again, and stops there for ever.
+            throw new JsonException($"The watch of {resource} sent an event of unknown type '{@event.Type}'.");
+        }
+
         if (type == WatchEventType.Error || kind(wire) == "Status")
         {
             onError(Status(line) ?? new KubernetesException($"The watch of {resource} sent an ERROR event without a Status."));

@@ -54,7 +54,7 @@ internal static class PodProjection
             FinishedAt = KubernetesTime.Utc(containers.Select(c => c.State?.Terminated?.FinishedAt).FirstOrDefault(t => t is not null)),
             Termination = termination,
             LastTermination = FirstFailure(containers, s => s.LastState?.Terminated) ?? FirstFailure(initContainers, s => s.LastState?.Terminated),
-            Restarts = containers.Sum(c => c.RestartCount) + initContainers.Sum(c => c.RestartCount),
+            Restarts = Restarts(containers, initContainers),
             WaitingReason = initContainers.Concat(containers).Select(c => c.State?.Waiting?.Reason).FirstOrDefault(r => !string.IsNullOrEmpty(r) && r != "PodInitializing" && r != "ContainerCreating"),
             PodReason = podReason,
             SchedulingFailure = Condition(status?.Conditions, "PodScheduled") is { Status: "False" } scheduled ? scheduled.Reason ?? "Unschedulable" : null,
@@ -168,6 +168,21 @@ internal static class PodProjection
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The restarts of every container, at most <see cref="int.MaxValue"/>: the server's numbers are not trusted to add up
+    /// within an int, and a projection that threw would fail the whole list the pod is in, and every list after it.
+    /// </summary>
+    private static int Restarts(List<WireContainerStatus> containers, List<WireContainerStatus> initContainers)
+    {
+        long total = 0;
+        foreach (var container in containers.Concat(initContainers))
+        {
+            total += Math.Max(container.RestartCount, 0);
+        }
+
+        return (int)Math.Min(total, int.MaxValue);
     }
 
     private static bool IsFailure(WireTerminated terminated) =>

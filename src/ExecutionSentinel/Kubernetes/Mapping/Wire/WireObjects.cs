@@ -35,6 +35,8 @@ internal sealed class WireListMeta
 /// <summary>One page of a list.</summary>
 internal sealed class WireList<T>
 {
+    public string? Kind { get; set; }
+
     public WireListMeta? Metadata { get; set; }
 
     public List<T>? Items { get; set; }
